@@ -1,0 +1,18 @@
+/**
+ * The contract between the producer and the consumer. A descriptor is plain JSON: a server returns it
+ * to a browser as it is, and the consumer sends it exactly as signed.
+ */
+export type PresignedMethod = 'GET' | 'PUT' | 'HEAD' | 'DELETE' | 'POST';
+
+export interface PresignedRequest {
+  /** The HTTP method the signature is for. */
+  method: PresignedMethod;
+  /** The SigV4 query-signed URL (the only field that carries the signature and credential). */
+  url: string;
+  /** Every signed header but `host`: lower-case name -> the exact value that was signed. */
+  headers: Record<string, string>;
+  /** ISO 8601 UTC instant at which the signature stops working. */
+  expiresAt: string;
+}
+
+export const PRESIGNED_METHODS: readonly PresignedMethod[] = ['GET', 'PUT', 'HEAD', 'DELETE', 'POST'];

@@ -1,0 +1,112 @@
+/**
+ * Every failure this library reports is a `PresignError` with a `code` from this closed union, so
+ * callers branch on `error.code`, never on message text.
+ */
+export type PresignErrorCode =
+  // input the producer refuses before signing
+  | 'ERR_INVALID_CREDENTIALS'
+  | 'ERR_CREDENTIALS_EXPIRED'
+  | 'ERR_INVALID_REGION'
+  | 'ERR_INVALID_ENDPOINT'
+  | 'ERR_INVALID_BUCKET'
+  | 'ERR_INVALID_KEY'
+  | 'ERR_INVALID_EXPIRES'
+  | 'ERR_INVALID_HEADER'
+  | 'ERR_INVALID_METADATA'
+  | 'ERR_INVALID_CHECKSUM'
+  | 'ERR_INVALID_OPTION'
+  | 'ERR_INVALID_PART_SIZE'
+  | 'ERR_TOO_LARGE'
+  | 'ERR_INVALID_POLICY'
+  | 'ERR_MISSING_CLIENT'
+  // checks the consumer makes before any byte goes on the wire
+  | 'ERR_INVALID_DESCRIPTOR'
+  | 'ERR_EXPIRED'
+  | 'ERR_NOT_YET_VALID'
+  | 'ERR_HEADER_MISMATCH'
+  | 'ERR_UNSIGNED_HEADER'
+  | 'ERR_MISSING_SIGNED_HEADER'
+  | 'ERR_BODY_SIZE_MISMATCH'
+  | 'ERR_INVALID_BODY'
+  | 'ERR_POLICY_SIZE'
+  | 'ERR_POLICY_CONTENT_TYPE'
+  | 'ERR_POLICY_KEY'
+  | 'ERR_POLICY_CONDITION'
+  // what happens on the wire
+  | 'ERR_S3'
+  | 'ERR_NETWORK'
+  | 'ERR_ABORTED'
+  | 'ERR_ETAG_UNREADABLE';
+
+/** Fields parsed from S3's XML error body (`<Error><Code/><Message/><RequestId/></Error>`). */
+export interface S3ErrorFields {
+  /** HTTP status of the response. */
+  status?: number;
+  /** S3's `<Code>`, e.g. `SignatureDoesNotMatch`. */
+  s3Code?: string;
+  /** S3's `<Message>`. */
+  s3Message?: string;
+  /** S3's `<RequestId>` (or the `x-amz-request-id` header). */
+  requestId?: string;
+}
+
+export interface PresignErrorOptions extends S3ErrorFields {
+  cause?: unknown;
+  /** What most likely caused this and how to fix it, when known. */
+  hint?: string;
+}
+
+const BRAND = Symbol.for('s3-presign.PresignError');
+
+/**
+ * The one error class of both halves. Its message and fields never carry a secret, a signature,
+ * a credential or a session token: URLs in them are redacted with {@link redactUrl}.
+ */
+export class PresignError extends Error {
+  readonly code: PresignErrorCode;
+  readonly hint: string | undefined;
+  readonly status: number | undefined;
+  readonly s3Code: string | undefined;
+  readonly s3Message: string | undefined;
+  readonly requestId: string | undefined;
+
+  constructor(code: PresignErrorCode, message: string, options: PresignErrorOptions = {}) {
+    super(
+      options.hint ? `${message} (${options.hint})` : message,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
+    this.name = 'PresignError';
+    this.code = code;
+    this.hint = options.hint;
+    this.status = options.status;
+    this.s3Code = options.s3Code;
+    this.s3Message = options.s3Message;
+    this.requestId = options.requestId;
+    Object.defineProperty(this, BRAND, { value: true });
+  }
+
+  /** True for a `PresignError` from any copy of this library or any realm (iframe, worker, vm). */
+  static is(value: unknown): value is PresignError {
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      ((value as Record<symbol, unknown>)[BRAND] === true ||
+        ((value as Error).name === 'PresignError' && typeof (value as PresignError).code === 'string'))
+    );
+  }
+}
+
+/** Type guard across realms; optionally narrows to one code. */
+export function isPresignError<C extends PresignErrorCode>(
+  value: unknown,
+  code?: C,
+): value is PresignError & { code: C } {
+  return PresignError.is(value) && (code === undefined || value.code === code);
+}
+
+const SECRET_PARAMS = /([?&](?:X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token)=)[^&#]*/gi;
+
+/** Replaces the signature, credential and session token of a presigned URL with `REDACTED`. */
+export function redactUrl(url: string): string {
+  return url.replace(SECRET_PARAMS, '$1REDACTED');
+}

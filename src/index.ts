@@ -1,0 +1,22 @@
+export type { PresignedMethod, PresignedRequest } from './descriptor.js';
+export type { PresignErrorCode, PresignErrorOptions, S3ErrorFields } from './errors.js';
+export { isPresignError, PresignError, redactUrl } from './errors.js';
+export type { Presigner } from './producer/presigner.js';
+export { createPresigner } from './producer/presigner.js';
+export type {
+  CannedAcl,
+  ChecksumAlgorithm,
+  CommonOptions,
+  ConditionalReadOptions,
+  Credentials,
+  CredentialsProvider,
+  DeleteOptions,
+  GetOptions,
+  HeadOptions,
+  PresignerOptions,
+  PresignOptions,
+  PutOptions,
+  S3ClientLike,
+  ServerSideEncryption,
+  StorageClass,
+} from './producer/types.js';

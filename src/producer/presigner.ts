@@ -1,0 +1,295 @@
+import { PRESIGNED_METHODS, type PresignedMethod, type PresignedRequest } from '../descriptor.js';
+import { PresignError } from '../errors.js';
+import { assertBucketName } from '../s3/bucket.js';
+import { type BucketTarget, createTargetResolver } from '../s3/endpoint.js';
+import { assertObjectKey } from '../s3/key.js';
+import { DEFAULT_EXPIRES_IN, MAX_EXPIRES_IN } from '../s3/limits.js';
+import { encodeKeyPath } from '../sigv4/encode.js';
+import { signQuery } from '../sigv4/presign.js';
+import { signingKey } from '../sigv4/signing-key.js';
+import { assertCredentials } from './credentials.js';
+import { assertExpiresIn, type ExpiryPolicy, effectiveExpiresIn } from './expiry.js';
+import { deleteRequest, genericRequest, getRequest, putRequest, type RequestParts } from './requests.js';
+import type {
+  Credentials,
+  CredentialsProvider,
+  DeleteOptions,
+  GetOptions,
+  HeadOptions,
+  PresignerOptions,
+  PresignOptions,
+  PutOptions,
+  S3ClientLike,
+} from './types.js';
+
+/** What the presigner resolved from its options (some of it read asynchronously from a client). */
+interface Resolved {
+  region: string;
+  target: (bucket: string) => BucketTarget;
+  credentials: Credentials | CredentialsProvider;
+}
+
+/** One request to sign, after the operation's options became query and headers. */
+export interface SignRequest extends RequestParts {
+  method: PresignedMethod;
+  bucket: string | undefined;
+  key: string | undefined;
+  expiresIn: number | undefined;
+  signingDate: Date | undefined;
+}
+
+export interface Presigner {
+  /** Presign a GetObject. */
+  presignGet(options: GetOptions): Promise<PresignedRequest>;
+  /** Presign a PutObject: every header asked for is signed, so S3 enforces it. */
+  presignPut(options: PutOptions): Promise<PresignedRequest>;
+  /** Presign a HeadObject. */
+  presignHead(options: HeadOptions): Promise<PresignedRequest>;
+  /** Presign a DeleteObject. */
+  presignDelete(options: DeleteOptions): Promise<PresignedRequest>;
+  /** Presign any request: method, key, query and headers as given (for operations not named above). */
+  presign(options: PresignOptions): Promise<PresignedRequest>;
+}
+
+const SERVICE = 's3';
+
+function amzDateOf(ms: number): string {
+  // 2013-05-24T00:00:00.000Z -> 20130524T000000Z
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
+}
+
+function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+
+async function fromClient(client: S3ClientLike, options: PresignerOptions): Promise<Resolved> {
+  const config = client.config;
+  const region = options.region ?? (typeof config.region === 'function' ? await config.region() : config.region);
+  let endpoint = options.endpoint;
+  if (endpoint === undefined && config.isCustomEndpoint === true && config.endpoint !== undefined) {
+    const e = await config.endpoint();
+    endpoint = `${e.protocol}//${e.hostname}${e.port === undefined ? '' : `:${e.port}`}${e.path}`;
+  }
+  const dualstack =
+    options.dualstack ??
+    (typeof config.useDualstackEndpoint === 'function'
+      ? await config.useDualstackEndpoint()
+      : config.useDualstackEndpoint === true);
+  return {
+    region,
+    target: createTargetResolver({
+      region,
+      endpoint,
+      forcePathStyle: options.forcePathStyle ?? config.forcePathStyle === true,
+      dualstack,
+    }),
+    credentials: options.credentials ?? (() => config.credentials()),
+  };
+}
+
+export class PresignerImpl implements Presigner {
+  readonly options: PresignerOptions;
+  readonly policy: ExpiryPolicy;
+  private resolved: Resolved | undefined;
+  private resolving: Promise<Resolved> | undefined;
+  private now: () => Date;
+  // The last signing key, by credential object and day: the hot path skips even the cache lookup.
+  private lastKey: { credentials: Credentials; day: string; key: Buffer } | undefined;
+
+  constructor(options: PresignerOptions) {
+    if (typeof options !== 'object' || options === null) {
+      throw new PresignError('ERR_INVALID_OPTION', 'createPresigner needs an options object');
+    }
+    this.options = options;
+    const maxExpiresIn = options.maxExpiresIn ?? MAX_EXPIRES_IN;
+    assertExpiresIn(maxExpiresIn, MAX_EXPIRES_IN, 'maxExpiresIn');
+    const defaultExpiresIn = options.expiresIn ?? Math.min(DEFAULT_EXPIRES_IN, maxExpiresIn);
+    assertExpiresIn(defaultExpiresIn, maxExpiresIn);
+    const onCredentialExpiry = options.onCredentialExpiry ?? 'clamp';
+    if (onCredentialExpiry !== 'clamp' && onCredentialExpiry !== 'throw') {
+      throw new PresignError('ERR_INVALID_OPTION', "onCredentialExpiry must be 'clamp' or 'throw'");
+    }
+    this.policy = { defaultExpiresIn, maxExpiresIn, onCredentialExpiry };
+    this.now = options.now ?? (() => new Date());
+    if (options.bucket !== undefined) assertBucketName(options.bucket);
+    if (options.client !== undefined) {
+      if (typeof options.client?.config?.credentials !== 'function') {
+        throw new PresignError('ERR_INVALID_OPTION', '`client` must be an S3Client from @aws-sdk/client-s3');
+      }
+    } else {
+      if (options.credentials === undefined) {
+        throw new PresignError(
+          'ERR_INVALID_CREDENTIALS',
+          'Credentials are required: pass `credentials` or an S3Client as `client`',
+        );
+      }
+      if (typeof options.credentials !== 'function') assertCredentials(options.credentials, Number.NEGATIVE_INFINITY);
+      const region = options.region;
+      this.resolved = {
+        region: region as string,
+        target: createTargetResolver({
+          region: region as string,
+          endpoint: options.endpoint,
+          forcePathStyle: options.forcePathStyle,
+          dualstack: options.dualstack,
+        }),
+        credentials: options.credentials,
+      };
+    }
+  }
+
+  /** Region, endpoint and credential source, resolved once. */
+  config(): Resolved | Promise<Resolved> {
+    if (this.resolved !== undefined) return this.resolved;
+    if (this.resolving === undefined) {
+      const client = this.options.client as S3ClientLike;
+      this.resolving = fromClient(client, this.options).then(
+        (resolved) => {
+          this.resolved = resolved;
+          return resolved;
+        },
+        (error: unknown) => {
+          this.resolving = undefined;
+          throw error;
+        },
+      );
+    }
+    return this.resolving;
+  }
+
+  /** Resolves the bucket the call names or the default one, and checks it. */
+  bucketOf(bucket: string | undefined): string {
+    const name = bucket ?? this.options.bucket;
+    assertBucketName(name);
+    return name;
+  }
+
+  /** Signs one request: the mechanism every presign call ends in. */
+  async sign(request: SignRequest): Promise<PresignedRequest> {
+    const bucket = this.bucketOf(request.bucket);
+    if (request.key !== undefined) assertObjectKey(request.key);
+    const signingDate = request.signingDate ?? this.now();
+    const ms = signingDate instanceof Date ? signingDate.getTime() : Number.NaN;
+    if (!Number.isFinite(ms)) throw new PresignError('ERR_INVALID_OPTION', 'signingDate must be a valid Date');
+    const signedAt = ms - (((ms % 1000) + 1000) % 1000);
+
+    const resolved = this.resolved ?? (await this.config());
+    const credentials =
+      typeof resolved.credentials === 'function' ? await this.provide(resolved.credentials) : resolved.credentials;
+    assertCredentials(credentials, signedAt);
+    const expiresIn = effectiveExpiresIn(request.expiresIn, this.policy, signedAt, credentials);
+
+    const amzDate = amzDateOf(signedAt);
+    const day = amzDate.slice(0, 8);
+    let key: Buffer;
+    const last = this.lastKey;
+    if (last !== undefined && last.credentials === credentials && last.day === day) {
+      key = last.key;
+    } else {
+      key = signingKey(credentials.secretAccessKey, day, resolved.region, SERVICE);
+      this.lastKey = { credentials, day, key };
+    }
+
+    const target = resolved.target(bucket);
+    const { url } = signQuery({
+      method: request.method,
+      origin: target.origin,
+      host: target.host,
+      encodedPath: request.key === undefined ? target.pathPrefix : target.pathPrefix + encodeKeyPath(request.key),
+      query: request.query,
+      headers: request.headers,
+      accessKeyId: credentials.accessKeyId,
+      sessionToken: credentials.sessionToken,
+      amzDate,
+      region: resolved.region,
+      service: SERVICE,
+      expiresIn,
+      signingKey: key,
+    });
+    return {
+      method: request.method,
+      url,
+      headers: request.headers,
+      expiresAt: isoSeconds(signedAt + expiresIn * 1000),
+    };
+  }
+
+  private async provide(provider: CredentialsProvider): Promise<Credentials> {
+    try {
+      return await provider();
+    } catch (cause) {
+      throw new PresignError('ERR_INVALID_CREDENTIALS', 'The credential provider failed', { cause });
+    }
+  }
+
+  presignGet(options: GetOptions): Promise<PresignedRequest> {
+    return this.named('GET', options, getRequest);
+  }
+
+  presignHead(options: HeadOptions): Promise<PresignedRequest> {
+    return this.named('HEAD', options, getRequest);
+  }
+
+  presignPut(options: PutOptions): Promise<PresignedRequest> {
+    return this.named('PUT', options, putRequest);
+  }
+
+  presignDelete(options: DeleteOptions): Promise<PresignedRequest> {
+    return this.named('DELETE', options, deleteRequest);
+  }
+
+  presign(options: PresignOptions): Promise<PresignedRequest> {
+    return this.run(() => {
+      if (!PRESIGNED_METHODS.includes(options?.method)) {
+        throw new PresignError('ERR_INVALID_OPTION', `method must be one of ${PRESIGNED_METHODS.join(', ')}`);
+      }
+      return { ...genericRequest(options), ...common(options, options.method) };
+    });
+  }
+
+  private named<O extends GetOptions | PutOptions | DeleteOptions>(
+    method: PresignedMethod,
+    options: O,
+    build: (options: O) => RequestParts,
+  ): Promise<PresignedRequest> {
+    return this.run(() => {
+      if (typeof options !== 'object' || options === null) {
+        throw new PresignError('ERR_INVALID_OPTION', 'Options with at least a `key` are required');
+      }
+      assertObjectKey(options.key);
+      return { ...build(options), ...common(options, method) };
+    });
+  }
+
+  /** Turns synchronous validation errors into rejections: every call fails the same way. */
+  private run(build: () => SignRequest): Promise<PresignedRequest> {
+    try {
+      return this.sign(build());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+}
+
+function common(options: PresignOptions | GetOptions, method: PresignedMethod) {
+  return {
+    method,
+    bucket: options.bucket,
+    key: options.key,
+    expiresIn: options.expiresIn,
+    signingDate: options.signingDate,
+  };
+}
+
+/**
+ * Creates a presigner: one per configuration, reused for every request (it caches the signing key
+ * and the endpoint of each bucket).
+ *
+ * @example
+ * const presigner = createPresigner({ region: 'eu-west-1', bucket: 'uploads', credentials });
+ * const put = await presigner.presignPut({ key: 'avatars/42.png', contentType: 'image/png' });
+ */
+export function createPresigner(options: PresignerOptions): Presigner {
+  return new PresignerImpl(options);
+}

@@ -1,0 +1,138 @@
+import { PresignError } from '../errors.js';
+import { MAX_METADATA_BYTES } from './limits.js';
+
+/** RFC 9110 token: the characters a header name may use. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** Printable ASCII and horizontal tab: what S3 signs and stores byte for byte. */
+const ASCII_VALUE = /^[\t\x20-\x7e]*$/;
+const CR_LF = /[\r\n]/;
+const SPACES = /[\t ]+/g;
+
+export const STORAGE_CLASSES = [
+  'STANDARD',
+  'REDUCED_REDUNDANCY',
+  'STANDARD_IA',
+  'ONEZONE_IA',
+  'INTELLIGENT_TIERING',
+  'GLACIER',
+  'DEEP_ARCHIVE',
+  'OUTPOSTS',
+  'GLACIER_IR',
+  'SNOW',
+  'EXPRESS_ONEZONE',
+  'FSX_OPENZFS',
+] as const;
+export type StorageClass = (typeof STORAGE_CLASSES)[number];
+
+export const CANNED_ACLS = [
+  'private',
+  'public-read',
+  'public-read-write',
+  'authenticated-read',
+  'aws-exec-read',
+  'bucket-owner-read',
+  'bucket-owner-full-control',
+] as const;
+export type CannedAcl = (typeof CANNED_ACLS)[number];
+
+/** Checksum algorithms S3 takes, with the byte length of each digest. */
+export const CHECKSUM_BYTES = { CRC32: 4, CRC32C: 4, CRC64NVME: 8, SHA1: 20, SHA256: 32 } as const;
+export type ChecksumAlgorithm = keyof typeof CHECKSUM_BYTES;
+
+export function assertHeaderName(name: string): void {
+  if (!TOKEN.test(name)) {
+    throw new PresignError('ERR_INVALID_HEADER', `${JSON.stringify(name)} is not a valid HTTP header name`);
+  }
+}
+
+/**
+ * Returns the value as SigV4 canonicalises it (trimmed, runs of spaces folded), so the value the
+ * descriptor carries is the one that was signed. Refuses CR/LF and anything but printable ASCII.
+ */
+export function headerValue(
+  name: string,
+  value: unknown,
+  code: 'ERR_INVALID_HEADER' | 'ERR_INVALID_METADATA' = 'ERR_INVALID_HEADER',
+): string {
+  if (typeof value !== 'string' && typeof value !== 'number') {
+    throw new PresignError(code, `The value of ${name} must be a string`);
+  }
+  const text = String(value);
+  if (CR_LF.test(text)) {
+    throw new PresignError(code, `The value of ${name} contains CR or LF, which would split the header`);
+  }
+  if (!ASCII_VALUE.test(text)) {
+    throw new PresignError(
+      code,
+      `The value of ${name} contains characters outside printable ASCII, which S3 does not keep as sent`,
+      {
+        hint: "encode it first, e.g. encodeURIComponent, or RFC 5987 filename*=UTF-8''... for content-disposition",
+      },
+    );
+  }
+  return text.trim().replace(SPACES, ' ');
+}
+
+/** `x-amz-meta-*` headers from a metadata record: names lower-cased, values ASCII, 2 KB in all. */
+export function metadataHeaders(metadata: Readonly<Record<string, string>>, into: Record<string, string>): void {
+  let bytes = 0;
+  for (const [rawName, rawValue] of Object.entries(metadata)) {
+    if (rawValue === undefined) continue;
+    if (!TOKEN.test(rawName)) {
+      throw new PresignError(
+        'ERR_INVALID_METADATA',
+        `Metadata name ${JSON.stringify(rawName)} is not a valid header token`,
+      );
+    }
+    const name = `x-amz-meta-${rawName.toLowerCase()}`;
+    if (name in into) {
+      throw new PresignError(
+        'ERR_INVALID_METADATA',
+        `Metadata name ${JSON.stringify(rawName)} is given twice (names are case-insensitive)`,
+      );
+    }
+    const value = headerValue(name, rawValue, 'ERR_INVALID_METADATA');
+    bytes += rawName.length + value.length;
+    into[name] = value;
+  }
+  if (bytes > MAX_METADATA_BYTES) {
+    throw new PresignError(
+      'ERR_INVALID_METADATA',
+      `User metadata is ${bytes} bytes; S3 allows at most ${MAX_METADATA_BYTES}`,
+    );
+  }
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** Whether `value` is base64 of exactly `bytes` bytes. */
+export function isBase64OfLength(value: unknown, bytes: number): value is string {
+  return typeof value === 'string' && value.length === Math.ceil(bytes / 3) * 4 && BASE64.test(value);
+}
+
+export function checksumHeader(checksum: { algorithm: ChecksumAlgorithm; value: string }): [string, string] {
+  const bytes = CHECKSUM_BYTES[checksum?.algorithm];
+  if (bytes === undefined) {
+    throw new PresignError(
+      'ERR_INVALID_CHECKSUM',
+      `Unknown checksum algorithm ${JSON.stringify(checksum?.algorithm)}; use one of ${Object.keys(CHECKSUM_BYTES).join(', ')}`,
+    );
+  }
+  if (!isBase64OfLength(checksum.value, bytes)) {
+    throw new PresignError(
+      'ERR_INVALID_CHECKSUM',
+      `A ${checksum.algorithm} checksum is the base64 of ${bytes} bytes (${Math.ceil(bytes / 3) * 4} characters)`,
+    );
+  }
+  return [`x-amz-checksum-${checksum.algorithm.toLowerCase()}`, checksum.value];
+}
+
+export function oneOf<T extends string>(what: string, value: unknown, allowed: readonly T[]): T {
+  if (!allowed.includes(value as T)) {
+    throw new PresignError(
+      'ERR_INVALID_OPTION',
+      `Unknown ${what} ${JSON.stringify(value)}; use one of ${allowed.join(', ')}`,
+    );
+  }
+  return value as T;
+}
