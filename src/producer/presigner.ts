@@ -38,6 +38,23 @@ export interface SignRequest extends RequestParts {
   signingDate: Date | undefined;
 }
 
+/** Everything a signature needs at one instant (see {@link PresignerImpl.signingContext}). */
+export interface SigningContext {
+  credentials: Credentials;
+  region: string;
+  service: string;
+  target: (bucket: string) => BucketTarget;
+  /** Signing instant, whole seconds, in ms since the epoch. */
+  signedAt: number;
+  /** `YYYYMMDDTHHMMSSZ`. */
+  amzDate: string;
+  /** Seconds the signature lives (after the expiry policy and credential expiration). */
+  expiresIn: number;
+  /** ISO 8601 UTC instant the signature stops working. */
+  expiresAt: string;
+  signingKey: Buffer;
+}
+
 export interface Presigner {
   /** Presign a GetObject. */
   presignGet(options: GetOptions): Promise<PresignedRequest>;
@@ -165,12 +182,13 @@ export class PresignerImpl implements Presigner {
     return name;
   }
 
-  /** Signs one request: the mechanism every presign call ends in. */
-  async sign(request: SignRequest): Promise<PresignedRequest> {
-    const bucket = this.bucketOf(request.bucket);
-    if (request.key !== undefined) assertObjectKey(request.key);
-    const signingDate = request.signingDate ?? this.now();
-    const ms = signingDate instanceof Date ? signingDate.getTime() : Number.NaN;
+  /**
+   * What any signature needs at one instant: credentials checked, lifetime settled (expiry policy and
+   * credential expiration), the day's signing key. Shared by query signing and POST policies.
+   */
+  async signingContext(signingDate: Date | undefined, requestedExpiresIn: number | undefined): Promise<SigningContext> {
+    const date = signingDate ?? this.now();
+    const ms = date instanceof Date ? date.getTime() : Number.NaN;
     if (!Number.isFinite(ms)) throw new PresignError('ERR_INVALID_OPTION', 'signingDate must be a valid Date');
     const signedAt = ms - (((ms % 1000) + 1000) % 1000);
 
@@ -178,7 +196,7 @@ export class PresignerImpl implements Presigner {
     const credentials =
       typeof resolved.credentials === 'function' ? await this.provide(resolved.credentials) : resolved.credentials;
     assertCredentials(credentials, signedAt);
-    const expiresIn = effectiveExpiresIn(request.expiresIn, this.policy, signedAt, credentials);
+    const expiresIn = effectiveExpiresIn(requestedExpiresIn, this.policy, signedAt, credentials);
 
     const amzDate = amzDateOf(signedAt);
     const day = amzDate.slice(0, 8);
@@ -190,8 +208,25 @@ export class PresignerImpl implements Presigner {
       key = signingKey(credentials.secretAccessKey, day, resolved.region, SERVICE);
       this.lastKey = { credentials, day, key };
     }
+    return {
+      credentials,
+      region: resolved.region,
+      service: SERVICE,
+      target: resolved.target,
+      signedAt,
+      amzDate,
+      expiresIn,
+      expiresAt: isoSeconds(signedAt + expiresIn * 1000),
+      signingKey: key,
+    };
+  }
 
-    const target = resolved.target(bucket);
+  /** Signs one request: the mechanism every presign call ends in. */
+  async sign(request: SignRequest): Promise<PresignedRequest> {
+    const bucket = this.bucketOf(request.bucket);
+    if (request.key !== undefined) assertObjectKey(request.key);
+    const context = await this.signingContext(request.signingDate, request.expiresIn);
+    const target = context.target(bucket);
     const { url } = signQuery({
       method: request.method,
       origin: target.origin,
@@ -199,20 +234,15 @@ export class PresignerImpl implements Presigner {
       encodedPath: request.key === undefined ? target.pathPrefix : target.pathPrefix + encodeKeyPath(request.key),
       query: request.query,
       headers: request.headers,
-      accessKeyId: credentials.accessKeyId,
-      sessionToken: credentials.sessionToken,
-      amzDate,
-      region: resolved.region,
-      service: SERVICE,
-      expiresIn,
-      signingKey: key,
+      accessKeyId: context.credentials.accessKeyId,
+      sessionToken: context.credentials.sessionToken,
+      amzDate: context.amzDate,
+      region: context.region,
+      service: context.service,
+      expiresIn: context.expiresIn,
+      signingKey: context.signingKey,
     });
-    return {
-      method: request.method,
-      url,
-      headers: request.headers,
-      expiresAt: isoSeconds(signedAt + expiresIn * 1000),
-    };
+    return { method: request.method, url, headers: request.headers, expiresAt: context.expiresAt };
   }
 
   private async provide(provider: CredentialsProvider): Promise<Credentials> {
