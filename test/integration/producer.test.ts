@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPresigner } from '../../src/index.js';
-import { type RunningS3, S3RVER_CREDENTIALS, TEST_BUCKET, TEST_REGION, startS3 } from '../helpers/s3-server.js';
+import { type RunningS3, S3RVER_CREDENTIALS, startS3, TEST_BUCKET, TEST_REGION } from '../helpers/s3-server.js';
 
 let s3: RunningS3;
 beforeAll(async () => {
@@ -11,7 +11,12 @@ afterAll(async () => {
 });
 
 function presigner() {
-  return createPresigner({ region: TEST_REGION, endpoint: s3.endpoint, credentials: S3RVER_CREDENTIALS, bucket: TEST_BUCKET });
+  return createPresigner({
+    region: TEST_REGION,
+    endpoint: s3.endpoint,
+    credentials: S3RVER_CREDENTIALS,
+    bucket: TEST_BUCKET,
+  });
 }
 
 describe('against a real S3 server', () => {
