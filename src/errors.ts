@@ -41,19 +41,19 @@ export type PresignErrorCode =
 /** Fields parsed from S3's XML error body (`<Error><Code/><Message/><RequestId/></Error>`). */
 export interface S3ErrorFields {
   /** HTTP status of the response. */
-  status?: number;
+  status?: number | undefined;
   /** S3's `<Code>`, e.g. `SignatureDoesNotMatch`. */
-  s3Code?: string;
+  s3Code?: string | undefined;
   /** S3's `<Message>`. */
-  s3Message?: string;
+  s3Message?: string | undefined;
   /** S3's `<RequestId>` (or the `x-amz-request-id` header). */
-  requestId?: string;
+  requestId?: string | undefined;
 }
 
 export interface PresignErrorOptions extends S3ErrorFields {
   cause?: unknown;
   /** What most likely caused this and how to fix it, when known. */
-  hint?: string;
+  hint?: string | undefined;
 }
 
 const BRAND = Symbol.for('s3-presign.PresignError');

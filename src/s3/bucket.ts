@@ -37,8 +37,11 @@ export function assertBucketName(bucket: unknown): asserts bucket is string {
   checked.add(bucket);
 }
 
-/** Whether the bucket can be the first label of a host name (virtual-hosted style). */
-export function isDnsCompatible(bucket: string, secure: boolean): boolean {
-  // A dotted bucket breaks the `*.s3.amazonaws.com` wildcard certificate over TLS.
-  return !(secure && bucket.includes('.'));
+/**
+ * Whether the bucket can be the first label of a host name (virtual-hosted style). A dotted bucket
+ * would add labels: it breaks the `*.s3.amazonaws.com` wildcard certificate, so the SDK sends it
+ * path-style, and so does this library.
+ */
+export function isVirtualHostable(bucket: string): boolean {
+  return !bucket.includes('.');
 }

@@ -1,6 +1,6 @@
 import { PresignError } from '../errors.js';
 import { encodeKeyPath } from '../sigv4/encode.js';
-import { isDnsCompatible } from './bucket.js';
+import { isVirtualHostable } from './bucket.js';
 
 export interface EndpointOptions {
   region: string;
@@ -32,8 +32,9 @@ export function assertRegion(region: unknown): asserts region is string {
 
 /**
  * Resolves endpoint and addressing style the way the AWS SDK does for S3:
- * virtual-hosted (`bucket.s3.region.amazonaws.com`) unless path style is forced, the bucket is not
- * DNS-compatible, or the endpoint is an IP address or `localhost` (which cannot take a bucket label).
+ * virtual-hosted (`bucket.s3.region.amazonaws.com`) unless path style is forced or the bucket is
+ * dotted. Unlike the SDK, an IP or `localhost` endpoint is path-style too: `bucket.localhost` does
+ * not resolve in Node, and every local S3 server (MinIO, s3rver, LocalStack) takes path-style.
  */
 export function createTargetResolver(options: EndpointOptions): (bucket: string) => BucketTarget {
   assertRegion(options.region);
@@ -62,7 +63,6 @@ export function createTargetResolver(options: EndpointOptions): (bucket: string)
     const suffix = options.region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
     base = new URL(`https://s3.${options.dualstack ? 'dualstack.' : ''}${options.region}.${suffix}`);
   }
-  const secure = base.protocol === 'https:';
   const basePath = base.pathname.endsWith('/') ? base.pathname : `${base.pathname}/`;
   const hostOnly = base.hostname;
   const noVirtualHost =
@@ -72,7 +72,7 @@ export function createTargetResolver(options: EndpointOptions): (bucket: string)
   return (bucket) => {
     let target = cache.get(bucket);
     if (target === undefined) {
-      if (noVirtualHost || !isDnsCompatible(bucket, secure)) {
+      if (noVirtualHost || !isVirtualHostable(bucket)) {
         target = { origin: base.origin, host: base.host, pathPrefix: `${basePath}${encodeKeyPath(bucket)}/` };
       } else {
         const host = `${bucket}.${base.host}`;
