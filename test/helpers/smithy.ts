@@ -72,6 +72,6 @@ export async function smithyPresign(input: OracleInput): Promise<URLSearchParams
     },
   );
   const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(signed.query)) params.append(k, String(v));
+  for (const [k, v] of Object.entries(signed.query ?? {})) params.append(k, String(v));
   return params;
 }
