@@ -1,0 +1,56 @@
+// Checks the package as users get it: packs the tarball, lints it with publint --strict and
+// @arethetypeswrong/cli, then imports and requires both entries from a scratch folder that has
+// nothing but the unpacked tarball in node_modules.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const scratch = mkdtempSync(join(tmpdir(), 's3-presign-pack-'));
+const run = (cmd, args, cwd = root) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'] }).toString();
+
+try {
+  const [{ filename, files }] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', scratch]));
+  const tarball = join(scratch, filename);
+  const paths = files.map((f) => f.path);
+  const unexpected = paths.filter((p) => !/^(dist\/|README\.md$|CHANGELOG\.md$|LICENSE$|package\.json$)/.test(p));
+  if (unexpected.length > 0) throw new Error(`the tarball holds files users do not need: ${unexpected.join(', ')}`);
+  console.log(`packed ${filename}: ${paths.length} files`);
+
+  run('npx', ['publint', '--strict', tarball]);
+  console.log('publint --strict: ok');
+  run('npx', ['attw', '--pack', tarball]);
+  console.log('attw: ok');
+
+  const app = join(scratch, 'app');
+  const pkgDir = join(app, 'node_modules', 's3-presign');
+  mkdirSync(pkgDir, { recursive: true });
+  run('tar', ['-xzf', tarball, '-C', pkgDir, '--strip-components=1']);
+  writeFileSync(join(app, 'package.json'), '{"name":"smoke","private":true}');
+  const check = `
+    const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
+    const presigner = producer.createPresigner({ region: 'eu-west-1', credentials, bucket: 'examplebucket' });
+    presigner.presignGet({ key: 'k', signingDate: new Date('2026-01-01T00:00:00Z') }).then((r) => {
+      if (!r.url.startsWith('https://examplebucket.s3.eu-west-1.amazonaws.com/k?')) throw new Error(r.url);
+      if (typeof consumer.PresignError !== 'function' || typeof producer.PresignError !== 'function') throw new Error('no PresignError');
+      console.log(MODE + ': ok');
+    });`;
+  writeFileSync(
+    join(app, 'esm.mjs'),
+    `import * as producer from 's3-presign'; import * as consumer from 's3-presign/consumer'; const MODE = 'import';${check}`,
+  );
+  writeFileSync(
+    join(app, 'cjs.cjs'),
+    `const producer = require('s3-presign'); const consumer = require('s3-presign/consumer'); const MODE = 'require';${check}`,
+  );
+  process.stdout.write(run('node', ['esm.mjs'], app));
+  process.stdout.write(run('node', ['cjs.cjs'], app));
+  console.log('1 passed, 0 failed: package checks');
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  console.log('0 passed, 1 failed: package checks');
+  process.exitCode = 1;
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
