@@ -1,0 +1,440 @@
+import { createHmac } from 'node:crypto';
+import { PresignError } from '../errors.js';
+import {
+  assertHeaderName,
+  CANNED_ACLS,
+  type CannedAcl,
+  type ChecksumAlgorithm,
+  checksumHeader,
+  headerValue,
+  metadataHeaders,
+  oneOf,
+} from '../s3/headers.js';
+import { assertObjectKey } from '../s3/key.js';
+import { MAX_PUT_SIZE } from '../s3/limits.js';
+import {
+  fieldMatches,
+  isExemptField,
+  type ParsedCondition,
+  type PostCondition,
+  type PresignedPost,
+  parseCondition,
+} from '../s3/post-policy.js';
+import { ALGORITHM, TERMINATOR } from '../sigv4/constants.js';
+import type { PresignerImpl } from './presigner.js';
+
+export type { PostCondition, PresignedPost };
+
+/** S3 takes at most 5 GiB in one POST, as in one PUT. */
+const MAX_POST_SIZE = MAX_PUT_SIZE;
+/** The placeholder S3 replaces with the name of the posted file. */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: S3's literal placeholder, not a template
+const FILENAME = '${filename}';
+
+// Form field names, as AWS's SigV4 POST documentation spells them.
+const F_KEY = 'key';
+const F_CONTENT_TYPE = 'Content-Type';
+const F_ALGORITHM = 'x-amz-algorithm';
+const F_CREDENTIAL = 'x-amz-credential';
+const F_DATE = 'x-amz-date';
+const F_SECURITY_TOKEN = 'x-amz-security-token';
+const F_POLICY = 'policy';
+const F_SIGNATURE = 'x-amz-signature';
+
+/** Fields only the signer sets: neither `fields` nor `conditions` may name them. */
+const SIGNER_FIELDS = new Set([
+  F_KEY,
+  'bucket',
+  'file',
+  F_ALGORITHM,
+  F_CREDENTIAL,
+  F_DATE,
+  F_SECURITY_TOKEN,
+  F_POLICY,
+  F_SIGNATURE,
+]);
+
+export interface PresignPostOptions {
+  /**
+   * The exact key the form writes. With `keyPrefix`, the default key, which the page may change
+   * within the prefix. A key ending in `${filename}` lets S3 put the posted file's name there.
+   * @example 'avatars/42.png'
+   */
+  key?: string | undefined;
+  /**
+   * Let the page choose the key, under this prefix (`["starts-with", "$key", prefix]`). Without `key`,
+   * the `key` field is `prefix + '${filename}'`: S3 uses the posted file's name.
+   * @example 'uploads/user-42/'
+   */
+  keyPrefix?: string | undefined;
+  /** Bucket; falls back to the presigner's `bucket`. */
+  bucket?: string | undefined;
+  /**
+   * The exact `Content-Type` the object must have (a form field and an exact-match condition).
+   * @example 'image/png'
+   */
+  contentType?: string | undefined;
+  /**
+   * Any `Content-Type` starting with this (`["starts-with", "$Content-Type", prefix]`); the page sends
+   * the file's own type. `''` allows any type.
+   * @example 'image/'
+   */
+  contentTypePrefix?: string | undefined;
+  /**
+   * Smallest file accepted, in bytes (`content-length-range`).
+   * @default 0 when `maxSize` is set
+   */
+  minSize?: number | undefined;
+  /**
+   * Largest file accepted, in bytes, at most 5 GiB (`content-length-range`). Without `minSize` and
+   * `maxSize` the policy has no size condition and S3's 5 GiB limit applies.
+   * @example 10 * 1024 * 1024
+   */
+  maxSize?: number | undefined;
+  /** User metadata, stored as `x-amz-meta-NAME` (names lower-cased, values printable ASCII). */
+  metadata?: Record<string, string> | undefined;
+  /** Canned ACL of the object. */
+  acl?: CannedAcl | undefined;
+  /**
+   * Status S3 answers a successful upload with: 201 also returns an XML body with the location,
+   * bucket, key and ETag.
+   * @default 204 (S3's default, no field sent)
+   */
+  successActionStatus?: 200 | 201 | 204 | undefined;
+  /**
+   * URL S3 redirects the browser to after a successful form upload (303, with bucket, key and
+   * etag in the query). For plain HTML forms; not with `successActionStatus`.
+   * @example 'https://app.example.com/uploaded'
+   */
+  successActionRedirect?: string | undefined;
+  /** `Cache-Control` stored with the object. */
+  cacheControl?: string | undefined;
+  /**
+   * `Content-Disposition` stored with the object.
+   * @example 'attachment; filename="report.pdf"'
+   */
+  contentDisposition?: string | undefined;
+  /**
+   * Object tags: a record, or S3's `<Tagging>` XML (POST takes XML, not the query form PUT takes).
+   * @example { project: 'alpha' }
+   */
+  tagging?: Record<string, string> | string | undefined;
+  /**
+   * An `x-amz-checksum-*` field: S3 refuses a file with another checksum.
+   * @example { algorithm: 'SHA256', value: 'n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=' }
+   */
+  checksum?: { algorithm: ChecksumAlgorithm; value: string } | undefined;
+  /**
+   * More conditions, checked: only `eq`, `starts-with`, `content-length-range` and `{ field: value }`,
+   * never on the signer's fields. A field they name that is not in `fields` must be sent by the page.
+   * @example [['starts-with', '$x-amz-meta-album', '']]
+   */
+  conditions?: PostCondition[] | undefined;
+  /**
+   * More form fields, each signed with an exact-match condition unless `conditions` already
+   * covers it.
+   * @example { 'x-amz-storage-class': 'STANDARD_IA' }
+   */
+  fields?: Record<string, string> | undefined;
+  /**
+   * Lifetime of the policy in whole seconds (1..604800, at most `maxExpiresIn`).
+   * @default the presigner's expiresIn (900)
+   */
+  expiresIn?: number | undefined;
+  /**
+   * The instant of signing (`x-amz-date`).
+   * @default now
+   */
+  signingDate?: Date | undefined;
+}
+
+interface Draft {
+  /** Form fields, insertion-ordered, names as sent. */
+  fields: Record<string, string>;
+  /** Conditions, in policy order. */
+  conditions: PostCondition[];
+  /** Lower-case names of fields the conditions cover. */
+  covered: Set<string>;
+}
+
+function addField(draft: Draft, name: string, value: string, condition: PostCondition = { [name]: value }): void {
+  draft.fields[name] = value;
+  draft.conditions.push(condition);
+  draft.covered.add(name.toLowerCase());
+}
+
+function size(what: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw new PresignError('ERR_INVALID_POLICY', `${what} must be a whole number of bytes; got ${String(value)}`);
+  }
+  if (value > MAX_POST_SIZE) {
+    throw new PresignError(
+      'ERR_TOO_LARGE',
+      `${what} is ${value} bytes; S3 takes at most ${MAX_POST_SIZE} (5 GiB) in one POST`,
+      { hint: 'use a multipart upload for larger files' },
+    );
+  }
+  return value;
+}
+
+function sizeRange(options: PresignPostOptions): [number, number] | undefined {
+  if (options.minSize === undefined && options.maxSize === undefined) return undefined;
+  const min = options.minSize === undefined ? 0 : size('minSize', options.minSize);
+  const max = options.maxSize === undefined ? MAX_POST_SIZE : size('maxSize', options.maxSize);
+  if (min > max) {
+    throw new PresignError('ERR_INVALID_POLICY', `minSize (${min}) is over maxSize (${max}): no file could match`);
+  }
+  return [min, max];
+}
+
+function keyFields(options: PresignPostOptions, draft: Draft): void {
+  const { key, keyPrefix } = options;
+  if (keyPrefix === undefined) {
+    assertObjectKey(key);
+    if (key.endsWith(FILENAME)) {
+      // As the AWS SDK does: the part before ${filename} is fixed, the file's name completes it.
+      addField(draft, F_KEY, key, ['starts-with', '$key', key.slice(0, -FILENAME.length)]);
+    } else {
+      addField(draft, F_KEY, key);
+    }
+    return;
+  }
+  if (typeof keyPrefix !== 'string' || keyPrefix === '') {
+    throw new PresignError('ERR_INVALID_KEY', 'keyPrefix must be a non-empty string', {
+      hint: "to let the page write any key in the bucket, say so: conditions: [['starts-with', '$key', '']]",
+    });
+  }
+  const value = key ?? keyPrefix + FILENAME;
+  assertObjectKey(value);
+  if (!value.startsWith(keyPrefix)) {
+    throw new PresignError(
+      'ERR_INVALID_KEY',
+      `The key ${JSON.stringify(value)} is outside keyPrefix ${JSON.stringify(keyPrefix)}`,
+    );
+  }
+  addField(draft, F_KEY, value, ['starts-with', '$key', keyPrefix]);
+}
+
+function contentTypeFields(options: PresignPostOptions, draft: Draft): void {
+  const { contentType, contentTypePrefix } = options;
+  let prefix: string | undefined;
+  if (contentTypePrefix !== undefined) {
+    if (typeof contentTypePrefix !== 'string') {
+      throw new PresignError('ERR_INVALID_OPTION', 'contentTypePrefix must be a string');
+    }
+    prefix = contentTypePrefix === '' ? '' : headerValue('contentTypePrefix', contentTypePrefix);
+  }
+  if (contentType === undefined) {
+    if (prefix !== undefined) {
+      draft.conditions.push(['starts-with', `$${F_CONTENT_TYPE}`, prefix]);
+      draft.covered.add(F_CONTENT_TYPE.toLowerCase());
+    }
+    return;
+  }
+  const value = headerValue('contentType', contentType);
+  if (prefix === undefined) {
+    addField(draft, F_CONTENT_TYPE, value);
+    return;
+  }
+  if (!value.split(',').every((item) => item.startsWith(prefix))) {
+    throw new PresignError(
+      'ERR_INVALID_POLICY',
+      `contentType ${JSON.stringify(value)} does not start with contentTypePrefix ${JSON.stringify(prefix)}`,
+    );
+  }
+  // The field is a default the page may change within the prefix.
+  addField(draft, F_CONTENT_TYPE, value, ['starts-with', `$${F_CONTENT_TYPE}`, prefix]);
+}
+
+function xmlEscape(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** POST takes tags as S3's `<Tagging>` XML, not the `k=v&k2=v2` form a PUT header takes. */
+function taggingXml(value: NonNullable<PresignPostOptions['tagging']>): string {
+  if (typeof value === 'string') {
+    if (!value.trimStart().startsWith('<Tagging')) {
+      throw new PresignError('ERR_INVALID_OPTION', 'tagging as a string must be S3 <Tagging> XML; or pass a record');
+    }
+    return value;
+  }
+  if (typeof value !== 'object' || value === null) {
+    throw new PresignError('ERR_INVALID_OPTION', 'tagging must be a record of tags or <Tagging> XML');
+  }
+  const tags = Object.entries(value).map(([k, v]) => {
+    if (typeof v !== 'string')
+      throw new PresignError('ERR_INVALID_OPTION', `The tag ${JSON.stringify(k)} needs a string value`);
+    return `<Tag><Key>${xmlEscape(k)}</Key><Value>${xmlEscape(v)}</Value></Tag>`;
+  });
+  return `<Tagging><TagSet>${tags.join('')}</TagSet></Tagging>`;
+}
+
+function redirectUrl(value: unknown): string {
+  let url: URL | undefined;
+  try {
+    url = typeof value === 'string' ? new URL(value) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+    throw new PresignError('ERR_INVALID_OPTION', 'successActionRedirect must be an absolute http(s) URL');
+  }
+  return headerValue('successActionRedirect', value);
+}
+
+function objectFields(options: PresignPostOptions, draft: Draft): void {
+  if (options.successActionStatus !== undefined && options.successActionRedirect !== undefined) {
+    throw new PresignError(
+      'ERR_INVALID_OPTION',
+      'successActionStatus and successActionRedirect exclude each other (S3 ignores the status when it redirects)',
+    );
+  }
+  if (options.acl !== undefined) addField(draft, 'acl', oneOf('acl', options.acl, CANNED_ACLS));
+  if (options.successActionStatus !== undefined) {
+    const status = oneOf('successActionStatus', String(options.successActionStatus), ['200', '201', '204']);
+    addField(draft, 'success_action_status', status);
+  }
+  if (options.successActionRedirect !== undefined) {
+    addField(draft, 'success_action_redirect', redirectUrl(options.successActionRedirect));
+  }
+  if (options.cacheControl !== undefined) {
+    addField(draft, 'Cache-Control', headerValue('cacheControl', options.cacheControl));
+  }
+  if (options.contentDisposition !== undefined) {
+    addField(draft, 'Content-Disposition', headerValue('contentDisposition', options.contentDisposition));
+  }
+  if (options.metadata !== undefined) {
+    const headers: Record<string, string> = {};
+    metadataHeaders(options.metadata, headers);
+    for (const [name, value] of Object.entries(headers)) addField(draft, name, value);
+  }
+  if (options.tagging !== undefined) addField(draft, 'tagging', taggingXml(options.tagging));
+  if (options.checksum !== undefined) {
+    const [name, value] = checksumHeader(options.checksum);
+    addField(draft, name, value);
+  }
+}
+
+function signerOwned(field: string): boolean {
+  return SIGNER_FIELDS.has(field) || isExemptField(field);
+}
+
+function extraConditions(options: PresignPostOptions, draft: Draft, hasRange: boolean): ParsedCondition[] {
+  if (options.conditions === undefined) return [];
+  if (!Array.isArray(options.conditions)) {
+    throw new PresignError('ERR_INVALID_POLICY', 'conditions must be an array of POST policy conditions');
+  }
+  const parsed: ParsedCondition[] = [];
+  for (const condition of options.conditions) {
+    const p = parseCondition(condition);
+    if (p.operator === 'content-length-range') {
+      if (hasRange) {
+        throw new PresignError(
+          'ERR_INVALID_POLICY',
+          'Give the size range once: minSize/maxSize, or a content-length-range condition',
+        );
+      }
+      size('content-length-range maximum', p.max);
+      hasRange = true;
+    } else if (p.field !== F_KEY && signerOwned(p.field)) {
+      throw new PresignError('ERR_INVALID_POLICY', `The ${p.field} field is the signer's; a condition cannot name it`);
+    } else {
+      draft.covered.add(p.field);
+    }
+    parsed.push(p);
+    draft.conditions.push(condition);
+  }
+  return parsed;
+}
+
+function extraFields(options: PresignPostOptions, draft: Draft): void {
+  if (options.fields === undefined) return;
+  if (typeof options.fields !== 'object' || options.fields === null) {
+    throw new PresignError('ERR_INVALID_OPTION', 'fields must be a record of form field names to values');
+  }
+  const taken = new Set(Object.keys(draft.fields).map((name) => name.toLowerCase()));
+  for (const [name, raw] of Object.entries(options.fields)) {
+    if (raw === undefined) continue;
+    assertHeaderName(name);
+    const lower = name.toLowerCase();
+    if (signerOwned(lower)) {
+      throw new PresignError('ERR_INVALID_OPTION', `The ${name} field is set by the signer, not \`fields\``);
+    }
+    if (taken.has(lower)) {
+      throw new PresignError('ERR_INVALID_OPTION', `The ${name} field is already set by an option`);
+    }
+    taken.add(lower);
+    const value = headerValue(name, raw);
+    if (draft.covered.has(lower)) {
+      draft.fields[name] = value;
+    } else {
+      addField(draft, name, value);
+    }
+  }
+}
+
+/** Every field the signer sends must meet every condition on it, or S3 refuses its own policy. */
+function assertConsistent(draft: Draft, parsed: ParsedCondition[]): void {
+  for (const condition of parsed) {
+    if (condition.operator === 'content-length-range') continue;
+    const value = Object.entries(draft.fields).find(([name]) => name.toLowerCase() === condition.field)?.[1];
+    if (value !== undefined && !fieldMatches(condition, value)) {
+      throw new PresignError(
+        condition.field === F_KEY ? 'ERR_INVALID_KEY' : 'ERR_INVALID_POLICY',
+        `The ${condition.field} field ${JSON.stringify(value)} breaks the condition ${condition.operator} ${JSON.stringify(condition.value)}`,
+      );
+    }
+  }
+}
+
+/** Validates the options and builds the fields and conditions, before any signing. */
+function draftOf(options: PresignPostOptions): Draft {
+  if (typeof options !== 'object' || options === null) {
+    throw new PresignError('ERR_INVALID_OPTION', 'presignPost needs options with a `key` or a `keyPrefix`');
+  }
+  const draft: Draft = { fields: {}, conditions: [], covered: new Set() };
+  const range = sizeRange(options);
+  keyFields(options, draft);
+  contentTypeFields(options, draft);
+  objectFields(options, draft);
+  if (range !== undefined) draft.conditions.push(['content-length-range', range[0], range[1]]);
+  const parsed = extraConditions(options, draft, range !== undefined);
+  extraFields(options, draft);
+  assertConsistent(draft, parsed);
+  return draft;
+}
+
+/**
+ * Presigns an S3 POST (browser form upload) with a SigV4 policy: unlike a presigned PUT, it can cap
+ * the file's size and let the page choose the key under a prefix. S3 enforces every condition.
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-HTTPPOSTConstructPolicy.html
+ *
+ * @example
+ * const post = await presignPost(presigner, { keyPrefix: 'uploads/42/', contentTypePrefix: 'image/', maxSize: 10_000_000 });
+ * // post.url and post.fields make the form; the file goes last.
+ */
+export async function presignPost(presigner: PresignerImpl, options: PresignPostOptions): Promise<PresignedPost> {
+  const draft = draftOf(options);
+  const bucket = presigner.bucketOf(options.bucket);
+  const context = await presigner.signingContext(options.signingDate, options.expiresIn);
+  const target = context.target(bucket);
+  const scope = `${context.amzDate.slice(0, 8)}/${context.region}/${context.service}/${TERMINATOR}`;
+
+  const signed: Array<[string, string]> = [
+    [F_ALGORITHM, ALGORITHM],
+    [F_CREDENTIAL, `${context.credentials.accessKeyId}/${scope}`],
+    [F_DATE, context.amzDate],
+  ];
+  if (context.credentials.sessionToken) signed.push([F_SECURITY_TOKEN, context.credentials.sessionToken]);
+
+  const conditions: PostCondition[] = [{ bucket }, ...draft.conditions];
+  const fields = { ...draft.fields };
+  for (const [name, value] of signed) {
+    conditions.push({ [name]: value });
+    fields[name] = value;
+  }
+  const policy = Buffer.from(JSON.stringify({ expiration: context.expiresAt, conditions }), 'utf8').toString('base64');
+  fields[F_POLICY] = policy;
+  fields[F_SIGNATURE] = createHmac('sha256', context.signingKey).update(policy).digest('hex');
+  return { method: 'POST', url: target.origin + target.pathPrefix, fields, expiresAt: context.expiresAt, conditions };
+}
