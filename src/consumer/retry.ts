@@ -1,13 +1,13 @@
 /**
  * The consumer's retry loop, shared by every transfer (single PUT/GET here, UploadPart in multipart):
  *
- *   withRetry((attempt) => sendOnce(), retryPolicy(options.retry), signal, idempotent)
+ *   await withRetry((attempt) => sendOnce(), retryPolicy(options.retry), options.signal, idempotent);
  *
- * retries `ERR_NETWORK` and `ERR_S3` with a retryable status, with full-jitter delays
- * (https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/), never an abort and never
- * a non-idempotent request. The delay wakes at once on abort.
+ * It retries `ERR_NETWORK`, and `ERR_S3` with a retryable status, after full-jitter delays
+ * (https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/); never an abort, never a
+ * request that is not idempotent. A delay ends at once on abort, with `ERR_ABORTED`.
  */
-import { isPresignError, type PresignError } from '../errors.js';
+import { isPresignError } from '../errors.js';
 import { abortError } from './s3-error.js';
 import type { RetryOptions } from './types.js';
 
@@ -15,47 +15,29 @@ const DEFAULT_LIMIT = 2;
 const BASE_DELAY = 300;
 const DEFAULT_BACKOFF_LIMIT = 20_000;
 
-export type RetryPolicy = Required<Omit<RetryOptions, 'statusCodes' | 'shouldRetry'>> &
-  Pick<RetryOptions, 'statusCodes' | 'shouldRetry'>;
+export type RetryPolicy = RetryOptions & { limit: number; backoffLimit: number };
 
 export function retryPolicy(retry: number | RetryOptions | undefined): RetryPolicy {
-  const options = typeof retry === 'number' ? { limit: retry } : (retry ?? {});
-  return {
-    ...options,
-    limit: options.limit ?? DEFAULT_LIMIT,
-    backoffLimit: options.backoffLimit ?? DEFAULT_BACKOFF_LIMIT,
-  };
-}
-
-function retryable(error: PresignError, attempt: number, policy: RetryPolicy): boolean {
-  if (error.code === 'ERR_ABORTED') return false;
-  const verdict = policy.shouldRetry?.({ error, attempt });
-  if (verdict !== undefined) return verdict;
-  const status = error.status ?? 0;
-  return (
-    error.code === 'ERR_NETWORK' ||
-    (error.code === 'ERR_S3' && (policy.statusCodes ? policy.statusCodes.includes(status) : status === 429 || status > 499))
-  );
+  const options = typeof retry === 'number' ? { limit: retry } : retry;
+  return { limit: DEFAULT_LIMIT, backoffLimit: DEFAULT_BACKOFF_LIMIT, ...options } as RetryPolicy;
 }
 
 /** Resolves after `ms`, or rejects with `ERR_ABORTED` as soon as `signal` aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortError(signal));
-    const done = () => {
-      signal?.removeEventListener('abort', stop);
-      resolve();
-    };
     const stop = () => {
       clearTimeout(timer);
       reject(abortError(signal));
     };
-    const timer = setTimeout(done, ms);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', stop);
+      resolve();
+    }, ms);
     signal?.addEventListener('abort', stop, { once: true });
   });
 }
 
-/** Runs `attempt(n)` until it succeeds, the error is not retryable, or `policy.limit` retries are spent. */
+/** Runs `attempt(n)` until it succeeds, fails in a way not worth retrying, or `policy.limit` retries are spent. */
 export async function withRetry<T>(
   attempt: (n: number) => Promise<T>,
   policy: RetryPolicy,
@@ -64,11 +46,17 @@ export async function withRetry<T>(
 ): Promise<T> {
   for (let n = 0; ; n++) {
     try {
-      if (signal?.aborted) throw abortError(signal);
+      if (signal?.aborted) throw 0;
       return await attempt(n);
     } catch (error) {
       if (signal?.aborted) throw abortError(signal);
-      if (!isPresignError(error) || !idempotent || !retryable(error, n, policy)) throw error;
+      if (!isPresignError(error) || !idempotent) throw error;
+      const status = error.status ?? 0;
+      const retry =
+        policy.shouldRetry?.({ error, attempt: n }) ??
+        (error.code === 'ERR_NETWORK' ||
+          (error.code === 'ERR_S3' && (policy.statusCodes?.includes(status) ?? (status === 429 || status > 499))));
+      if (!retry || error.code === 'ERR_ABORTED') throw error;
       if (n >= policy.limit) {
         error.message += ` (gave up after ${n + 1} attempts)`;
         throw error;

@@ -1,61 +1,46 @@
 import { PresignError, redactUrl } from '../errors.js';
 import { parseS3ErrorXml } from '../s3/error-xml.js';
 
-const EXPIRED_HINT = 'the signature expired before S3 got the request: pass `refresh`, or sign with a longer expiresIn';
+const EXPIRED_HINT = 'it expired on the way: pass `refresh`';
+/** Hints by S3 error code (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html). */
 const HINTS: Record<string, string> = {
-  SignatureDoesNotMatch:
-    'the request differs from what was signed (a header or its value, the method, the host) or the signer used other credentials',
-  ExpiredToken: 'the temporary credentials that signed it have expired: sign again with fresh ones',
-  HeadersNotSigned: 'an x-amz-* header was sent unsigned: sign it on the server',
+  SignatureDoesNotMatch: 'a header, the method or the host differ from the signed ones, or the keys',
+  ExpiredToken: 'the temporary credentials expired: sign again',
+  HeadersNotSigned: 'sign the x-amz-* headers you send',
 };
-const SECRET_IN_TEXT = /X-Amz-(Signature|Credential|Security-Token)/i;
 
 /** Turns a non-2xx response into `ERR_S3` with S3's XML fields and a hint where the cause is known. */
 export async function responseError(res: Response, method: string, url: string): Promise<PresignError> {
   const xml = parseS3ErrorXml(await res.text().catch(() => ''));
   const code = xml.code ?? res.headers.get('x-amz-error-code') ?? undefined;
   const message = xml.message && redactUrl(xml.message);
-  const hint =
-    code === 'AccessDenied' && /expired/i.test(message ?? '')
+  return new PresignError('ERR_S3', `S3 answered ${res.status} ${code ?? ''} to ${method} ${redactUrl(url)}`, {
+    status: res.status,
+    s3Code: code,
+    s3Message: message,
+    requestId: xml.requestId ?? res.headers.get('x-amz-request-id') ?? undefined,
+    // S3 sends "Request has expired" as AccessDenied and, from some servers, unsigned headers as AccessDenied.
+    hint: /expired/i.test(message!)
       ? EXPIRED_HINT
-      : /not signed/i.test(message ?? '')
+      : /not signed/i.test(message!)
         ? HINTS.HeadersNotSigned
-        : HINTS[code ?? ''];
-  return new PresignError(
-    'ERR_S3',
-    `S3 answered ${res.status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''} to ${method} ${redactUrl(url)}`,
-    {
-      status: res.status,
-      s3Code: code,
-      s3Message: message,
-      requestId: xml.requestId ?? res.headers.get('x-amz-request-id') ?? undefined,
-      hint,
-    },
-  );
-}
-
-/** Whether a fresh descriptor can cure this error (S3 said the signature or its token expired). */
-export function isExpiry(error: PresignError): boolean {
-  return error.hint === EXPIRED_HINT || error.s3Code === 'ExpiredToken';
-}
-
-/** A request that got no response: fetch's TypeError (in browsers, CORS looks the same) or XHR's error. */
-export function networkError(cause: unknown, method: string, url: string): PresignError {
-  return new PresignError('ERR_NETWORK', `${method} ${redactUrl(url)} got no response`, {
-    cause: safeCause(cause),
-    hint:
-      typeof document === 'object'
-        ? "in a browser a CORS refusal looks like this: the bucket's CORS must allow this origin, the method and headers"
-        : undefined,
+        : HINTS[code!],
   });
 }
 
-export function abortError(signal: AbortSignal | undefined): PresignError {
-  return new PresignError('ERR_ABORTED', 'The request was aborted', { cause: signal?.reason });
+/** Whether a fresh descriptor can cure this error (S3 said the signature or its token expired). */
+export const isExpiry = (error: PresignError): boolean =>
+  error.hint === EXPIRED_HINT || error.s3Code === 'ExpiredToken';
+
+/** No response: fetch's TypeError (which is also how a browser reports a CORS refusal) or XHR's error. */
+export function networkError(cause: unknown, method: string, url: string): PresignError {
+  const text = String((cause as Error)?.message);
+  return new PresignError('ERR_NETWORK', `${method} ${redactUrl(url)} got no response`, {
+    // A runtime's error may quote the URL it was given: never pass on one that carries the signature.
+    cause: text === redactUrl(text) ? cause : Error(redactUrl(text)),
+    hint: typeof document === 'object' ? 'or CORS: the bucket must allow this origin, method and headers' : undefined,
+  });
 }
 
-// A runtime's error may quote the URL it was given; never pass one on that would carry the signature.
-function safeCause(cause: unknown): unknown {
-  const text = String((cause as Error)?.message ?? cause);
-  return SECRET_IN_TEXT.test(text) ? new Error(redactUrl(text)) : cause;
-}
+export const abortError = (signal: AbortSignal | undefined): PresignError =>
+  new PresignError('ERR_ABORTED', 'Aborted', { cause: signal?.reason });

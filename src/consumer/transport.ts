@@ -30,7 +30,6 @@ export interface SendInit {
 const CONTENT_LENGTH = 'content-length';
 /** Chunk size of a counted body: progress granularity without a copy of the whole body. */
 const CHUNK = 65_536;
-const NULL_BODY_STATUS = [101, 204, 205, 304];
 
 export function send(init: SendInit): Promise<Response> {
   const { body, onUploadProgress } = init;
@@ -47,7 +46,7 @@ async function sendFetch(init: SendInit): Promise<Response> {
   const { method, url, signal, onUploadProgress } = init;
   const headers: Record<string, string> = {};
   for (const name in init.headers) if (name !== CONTENT_LENGTH) headers[name] = init.headers[name]!;
-  let body: BodyInit | undefined = init.body;
+  let body = init.body as BodyInit | undefined;
   if (init.body && (onUploadProgress || isStream(init.body))) {
     body = counted(init.body, onUploadProgress);
     headers[CONTENT_LENGTH] = String(init.size);
@@ -68,11 +67,11 @@ function counted(body: SendBody, report: ((sent: number) => void) | undefined): 
   const blob = body instanceof Blob ? body : undefined;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
-      let chunk: Uint8Array | undefined;
+      let chunk: Uint8Array;
       if (reader) {
         const next = await reader.read();
-        chunk = next.value;
         if (next.done) return controller.close();
+        chunk = next.value;
       } else {
         const size = blob ? blob.size : (body as Uint8Array).byteLength;
         if (sent >= size) return controller.close();
@@ -92,31 +91,21 @@ function sendXhr(init: SendInit, body: Blob | Uint8Array, report: (sent: number)
   const { method, url, signal } = init;
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    const stop = () => xhr.abort();
-    const settle = () => signal?.removeEventListener('abort', stop);
     xhr.open(method, url);
     for (const name in init.headers) if (name !== CONTENT_LENGTH) xhr.setRequestHeader(name, init.headers[name]!);
     xhr.upload.onprogress = (event) => report(event.loaded);
-    xhr.onload = () => {
-      settle();
-      const headers = new Headers();
-      for (const line of xhr.getAllResponseHeaders().trim().split(/\r?\n/)) {
-        const at = line.indexOf(':');
-        if (at > 0) headers.append(line.slice(0, at).trim(), line.slice(at + 1).trim());
-      }
-      const status = xhr.status;
-      resolve(new Response(NULL_BODY_STATUS.includes(status) ? null : xhr.response, { status, headers }));
-    };
-    xhr.onerror = () => {
-      settle();
-      reject(networkError(new TypeError('XMLHttpRequest failed'), method, url));
-    };
-    xhr.onabort = () => {
-      settle();
-      reject(abortError(signal));
-    };
-    if (signal?.aborted) return reject(abortError(signal));
-    signal?.addEventListener('abort', stop, { once: true });
-    xhr.send(body as XMLHttpRequestBodyInit);
+    xhr.onload = () =>
+      resolve(
+        new Response(xhr.response || null, {
+          status: xhr.status,
+          headers: [...xhr.getAllResponseHeaders().matchAll(/^([^:]+): (.*)$/gm)].map((m) => [m[1]!, m[2]!] as [string, string]),
+        }),
+      );
+    xhr.onerror = () => reject(networkError(TypeError('XMLHttpRequest failed'), method, url));
+    xhr.onabort = () => reject(abortError(signal));
+    // A listener left on a long-lived signal after the response only calls abort() on a finished XHR: a no-op.
+    signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+    if (signal?.aborted) xhr.abort();
+    else xhr.send(body as XMLHttpRequestBodyInit);
   });
 }

@@ -1,0 +1,71 @@
+import {
+  type PresignedMethod,
+  type PresignedRequest,
+  Q_CREDENTIAL,
+  Q_SECURITY_TOKEN,
+  readPresignedUrl,
+} from '../descriptor.js';
+
+/** What a presigned URL says about itself; nothing secret (no signature, no token). */
+export interface PresignedUrlInfo {
+  /** Known only when a descriptor is inspected: a URL does not carry its method. */
+  method?: PresignedMethod;
+  host: string;
+  /** A best guess: from a `BUCKET.s3.*` host name (virtual-hosted), else the first path segment. */
+  bucket: string | undefined;
+  /** The object key, decoded. */
+  key: string;
+  region: string;
+  service: string;
+  accessKeyId: string;
+  /** Whether it was signed with temporary credentials (it carries a session token). */
+  temporaryCredentials: boolean;
+  signedHeaders: string[];
+  /** ISO 8601 UTC instant of signing (`X-Amz-Date`). */
+  issuedAt: string;
+  /** ISO 8601 UTC instant the signature stops working. */
+  expiresAt: string;
+  expired: boolean;
+}
+
+const VIRTUAL_HOST = /^(.+)\.s3[.-]/;
+
+function decode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/**
+ * Explains a presigned URL (or a descriptor) someone pasted, for debugging: who signed it for which
+ * region and object, what headers it needs, and whether it has expired. Throws `ERR_INVALID_DESCRIPTOR`
+ * for a URL that is not SigV4 query-signed.
+ * @example inspectPresignedUrl(url).expiresAt // '2026-11-29T01:15:00Z'
+ */
+export function inspectPresignedUrl(
+  url: string | PresignedRequest,
+  options: { now?: () => Date | number } = {},
+): PresignedUrlInfo {
+  const request = typeof url === 'string' ? undefined : url;
+  const { parsedUrl, signedAt, expiresAt, signedHeaders } = readPresignedUrl(request ? request.url : url);
+  const [accessKeyId = '', , region = '', service = ''] = (parsedUrl.searchParams.get(Q_CREDENTIAL) ?? '').split('/');
+  const host = parsedUrl.host;
+  const segments = parsedUrl.pathname.slice(1).split('/');
+  const bucket = VIRTUAL_HOST.exec(parsedUrl.hostname)?.[1] ?? segments.shift();
+  return {
+    ...(request ? { method: request.method } : {}),
+    host,
+    bucket: bucket || undefined,
+    key: segments.map(decode).join('/'),
+    region,
+    service,
+    accessKeyId,
+    temporaryCredentials: parsedUrl.searchParams.has(Q_SECURITY_TOKEN),
+    signedHeaders,
+    issuedAt: new Date(signedAt).toISOString().replace('.000Z', 'Z'),
+    expiresAt: new Date(expiresAt).toISOString().replace('.000Z', 'Z'),
+    expired: expiresAt <= +(options.now?.() ?? Date.now()),
+  };
+}
