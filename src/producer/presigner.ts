@@ -38,6 +38,13 @@ export interface SignRequest extends RequestParts {
   signingDate: Date | undefined;
 }
 
+interface Clock {
+  signedAt: number;
+  expiresIn: number;
+  amzDate: string;
+  expiresAt: string;
+}
+
 /** Everything a signature needs at one instant (see {@link PresignerImpl.signingContext}). */
 export interface SigningContext {
   credentials: Credentials;
@@ -113,6 +120,7 @@ export class PresignerImpl implements Presigner {
   private now: () => Date;
   // The last signing key, by credential object and day: the hot path skips even the cache lookup.
   private lastKey: { credentials: Credentials; day: string; key: Buffer } | undefined;
+  private clock: Clock | undefined;
 
   constructor(options: PresignerOptions) {
     if (typeof options !== 'object' || options === null) {
@@ -185,21 +193,40 @@ export class PresignerImpl implements Presigner {
   /**
    * What any signature needs at one instant: credentials checked, lifetime settled (expiry policy and
    * credential expiration), the day's signing key. Shared by query signing and POST policies.
+   * Synchronous when nothing needs resolving (static credentials): the hot path stays free of awaits.
    */
-  async signingContext(signingDate: Date | undefined, requestedExpiresIn: number | undefined): Promise<SigningContext> {
+  signingContext(
+    signingDate: Date | undefined,
+    requestedExpiresIn: number | undefined,
+  ): SigningContext | Promise<SigningContext> {
     const date = signingDate ?? this.now();
     const ms = date instanceof Date ? date.getTime() : Number.NaN;
     if (!Number.isFinite(ms)) throw new PresignError('ERR_INVALID_OPTION', 'signingDate must be a valid Date');
     const signedAt = ms - (((ms % 1000) + 1000) % 1000);
+    const resolved = this.resolved;
+    if (resolved !== undefined && typeof resolved.credentials !== 'function') {
+      return this.contextFor(resolved, resolved.credentials, signedAt, requestedExpiresIn);
+    }
+    return this.resolveContext(signedAt, requestedExpiresIn);
+  }
 
+  private async resolveContext(signedAt: number, requestedExpiresIn: number | undefined): Promise<SigningContext> {
     const resolved = this.resolved ?? (await this.config());
     const credentials =
       typeof resolved.credentials === 'function' ? await this.provide(resolved.credentials) : resolved.credentials;
+    return this.contextFor(resolved, credentials, signedAt, requestedExpiresIn);
+  }
+
+  private contextFor(
+    resolved: Resolved,
+    credentials: Credentials,
+    signedAt: number,
+    requestedExpiresIn: number | undefined,
+  ): SigningContext {
     assertCredentials(credentials, signedAt);
     const expiresIn = effectiveExpiresIn(requestedExpiresIn, this.policy, signedAt, credentials);
-
-    const amzDate = amzDateOf(signedAt);
-    const day = amzDate.slice(0, 8);
+    const clock = this.clockAt(signedAt, expiresIn);
+    const day = clock.amzDate.slice(0, 8);
     let key: Buffer;
     const last = this.lastKey;
     if (last !== undefined && last.credentials === credentials && last.day === day) {
@@ -214,35 +241,40 @@ export class PresignerImpl implements Presigner {
       service: SERVICE,
       target: resolved.target,
       signedAt,
-      amzDate,
+      amzDate: clock.amzDate,
       expiresIn,
-      expiresAt: isoSeconds(signedAt + expiresIn * 1000),
+      expiresAt: clock.expiresAt,
       signingKey: key,
     };
   }
 
+  /** `X-Amz-Date` and `expiresAt` strings, formatted once per signing second and lifetime. */
+  private clockAt(signedAt: number, expiresIn: number): Clock {
+    let clock = this.clock;
+    if (clock === undefined || clock.signedAt !== signedAt || clock.expiresIn !== expiresIn) {
+      clock = {
+        signedAt,
+        expiresIn,
+        amzDate: clock?.signedAt === signedAt ? clock.amzDate : amzDateOf(signedAt),
+        expiresAt: isoSeconds(signedAt + expiresIn * 1000),
+      };
+      this.clock = clock;
+    }
+    return clock;
+  }
+
   /** Signs one request: the mechanism every presign call ends in. */
-  async sign(request: SignRequest): Promise<PresignedRequest> {
-    const bucket = this.bucketOf(request.bucket);
-    if (request.key !== undefined) assertObjectKey(request.key);
-    const context = await this.signingContext(request.signingDate, request.expiresIn);
-    const target = context.target(bucket);
-    const { url } = signQuery({
-      method: request.method,
-      origin: target.origin,
-      host: target.host,
-      encodedPath: request.key === undefined ? target.pathPrefix : target.pathPrefix + encodeKeyPath(request.key),
-      query: request.query,
-      headers: request.headers,
-      accessKeyId: context.credentials.accessKeyId,
-      sessionToken: context.credentials.sessionToken,
-      amzDate: context.amzDate,
-      region: context.region,
-      service: context.service,
-      expiresIn: context.expiresIn,
-      signingKey: context.signingKey,
-    });
-    return { method: request.method, url, headers: request.headers, expiresAt: context.expiresAt };
+  sign(request: SignRequest): Promise<PresignedRequest> {
+    try {
+      const bucket = this.bucketOf(request.bucket);
+      if (request.key !== undefined) assertObjectKey(request.key);
+      const context = this.signingContext(request.signingDate, request.expiresIn);
+      return context instanceof Promise
+        ? context.then((c) => signWith(request, bucket, c))
+        : Promise.resolve(signWith(request, bucket, context));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   private async provide(provider: CredentialsProvider): Promise<Credentials> {
@@ -274,7 +306,16 @@ export class PresignerImpl implements Presigner {
       if (!PRESIGNED_METHODS.includes(options?.method)) {
         throw new PresignError('ERR_INVALID_OPTION', `method must be one of ${PRESIGNED_METHODS.join(', ')}`);
       }
-      return { ...genericRequest(options), ...common(options, options.method) };
+      const { query, headers } = genericRequest(options);
+      return {
+        method: options.method,
+        query,
+        headers,
+        bucket: options.bucket,
+        key: options.key,
+        expiresIn: options.expiresIn,
+        signingDate: options.signingDate,
+      };
     });
   }
 
@@ -287,8 +328,18 @@ export class PresignerImpl implements Presigner {
       if (typeof options !== 'object' || options === null) {
         throw new PresignError('ERR_INVALID_OPTION', 'Options with at least a `key` are required');
       }
-      assertObjectKey(options.key);
-      return { ...build(options), ...common(options, method) };
+      // A missing key is refused here; sign() checks every key it is given.
+      if (typeof options.key !== 'string') assertObjectKey(options.key);
+      const { query, headers } = build(options);
+      return {
+        method,
+        query,
+        headers,
+        bucket: options.bucket,
+        key: options.key,
+        expiresIn: options.expiresIn,
+        signingDate: options.signingDate,
+      };
     });
   }
 
@@ -302,14 +353,24 @@ export class PresignerImpl implements Presigner {
   }
 }
 
-function common(options: PresignOptions | GetOptions, method: PresignedMethod) {
-  return {
-    method,
-    bucket: options.bucket,
-    key: options.key,
-    expiresIn: options.expiresIn,
-    signingDate: options.signingDate,
-  };
+function signWith(request: SignRequest, bucket: string, context: SigningContext): PresignedRequest {
+  const target = context.target(bucket);
+  const { url } = signQuery({
+    method: request.method,
+    origin: target.origin,
+    host: target.host,
+    encodedPath: request.key === undefined ? target.pathPrefix : target.pathPrefix + encodeKeyPath(request.key),
+    query: request.query,
+    headers: request.headers,
+    accessKeyId: context.credentials.accessKeyId,
+    sessionToken: context.credentials.sessionToken,
+    amzDate: context.amzDate,
+    region: context.region,
+    service: context.service,
+    expiresIn: context.expiresIn,
+    signingKey: context.signingKey,
+  });
+  return { method: request.method, url, headers: request.headers, expiresAt: context.expiresAt };
 }
 
 /**

@@ -48,6 +48,17 @@ function byName(a: readonly [string, string], b: readonly [string, string]): num
   return a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
 }
 
+let lastCredential = { accessKeyId: '', scope: '', encoded: '' };
+
+/** `X-Amz-Credential`, encoded; the same for every URL of a day, so the last one is kept. */
+function credentialParam(accessKeyId: string, scope: string): string {
+  const last = lastCredential;
+  if (last.accessKeyId === accessKeyId && last.scope === scope) return last.encoded;
+  const encoded = uriEncode(`${accessKeyId}/${scope}`);
+  lastCredential = { accessKeyId, scope, encoded };
+  return encoded;
+}
+
 function sortsLast(pair: readonly [string, string]): boolean {
   return pair[0] > 'Y';
 }
@@ -72,25 +83,25 @@ export function signQuery(input: QuerySigningInput): QuerySigningOutput {
     }
   }
 
-  const standard: Array<readonly [string, string]> = [
-    [Q_ALGORITHM, ALGORITHM],
-    [Q_CREDENTIAL, uriEncode(`${input.accessKeyId}/${scope}`)],
-    [Q_DATE, input.amzDate],
-    [Q_EXPIRES, String(input.expiresIn)],
-  ];
-  if (input.sessionToken !== undefined) standard.push([Q_SECURITY_TOKEN, uriEncode(input.sessionToken)]);
-  standard.push([Q_SIGNED_HEADERS, uriEncode(signedHeaders)]);
-
-  // The standard names are already in byte order. The operation's own parameters (partNumber,
-  // uploadId, response-*, x-amz-meta-*) all sort after them when they start past 'X', which saves a
-  // sort of the whole list on the hot path; anything else is merged by a full sort.
-  let pairs: ReadonlyArray<readonly [string, string]> = standard;
+  // The standard names are in byte order already. The operation's own parameters (partNumber,
+  // uploadId, response-*, x-amz-meta-*) all sort after them when they start past 'X', which saves
+  // sorting the whole list on the hot path; anything else is merged by a full sort.
+  let queryString = `${Q_ALGORITHM}=${ALGORITHM}&${Q_CREDENTIAL}=${credentialParam(input.accessKeyId, scope)}&${Q_DATE}=${input.amzDate}&${Q_EXPIRES}=${input.expiresIn}`;
+  if (input.sessionToken !== undefined) queryString += `&${Q_SECURITY_TOKEN}=${uriEncode(input.sessionToken)}`;
+  queryString += `&${Q_SIGNED_HEADERS}=${headerNames.length === 0 ? 'host' : uriEncode(signedHeaders)}`;
   if (input.query.length > 0) {
     const extra = input.query.length > 1 ? [...input.query].sort(byName) : input.query;
-    pairs = extra.every(sortsLast) ? standard.concat(extra) : standard.concat(extra).sort(byName);
+    if (extra.every(sortsLast)) {
+      for (const [name, value] of extra) queryString += `&${name}=${value}`;
+    } else {
+      const all = queryString.split('&').map((pair) => pair.split('=') as [string, string]);
+      queryString = all
+        .concat(extra as Array<[string, string]>)
+        .sort(byName)
+        .map(([name, value]) => `${name}=${value}`)
+        .join('&');
+    }
   }
-  let queryString = '';
-  for (const [name, value] of pairs) queryString += `${queryString === '' ? '' : '&'}${name}=${value}`;
 
   const canonicalRequest = `${input.method}\n${input.encodedPath}\n${queryString}\n${canonicalHeaders}\n${signedHeaders}\n${UNSIGNED_PAYLOAD}`;
   const stringToSign = `${ALGORITHM}\n${input.amzDate}\n${scope}\n${createHash('sha256').update(canonicalRequest).digest('hex')}`;
