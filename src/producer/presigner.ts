@@ -9,6 +9,23 @@ import { signQuery } from '../sigv4/presign.js';
 import { signingKey } from '../sigv4/signing-key.js';
 import { assertCredentials } from './credentials.js';
 import { assertExpiresIn, type ExpiryPolicy, effectiveExpiresIn } from './expiry.js';
+import {
+  type AbortMultipartOptions,
+  abortMultipart,
+  type CompletedMultipart,
+  type CompleteMultipartOptions,
+  completeMultipart,
+  type ListedPart,
+  type ListPartsOptions,
+  listParts,
+  type PresignedMultipart,
+  type PresignedPart,
+  type PresignMultipartOptions,
+  type PresignPartsOptions,
+  presignMultipart,
+  presignParts,
+} from './multipart.js';
+import { type PresignedPost, type PresignPostOptions, presignPost } from './post.js';
 import { deleteRequest, genericRequest, getRequest, putRequest, type RequestParts } from './requests.js';
 import type {
   Credentials,
@@ -73,6 +90,21 @@ export interface Presigner {
   presignDelete(options: DeleteOptions): Promise<PresignedRequest>;
   /** Presign any request: method, key, query and headers as given (for operations not named above). */
   presign(options: PresignOptions): Promise<PresignedRequest>;
+  /**
+   * Start a multipart upload (CreateMultipartUpload through `client`) and presign its parts,
+   * `complete` and `abort`. Needs `client`.
+   */
+  presignMultipart(options: PresignMultipartOptions): Promise<PresignedMultipart>;
+  /** Presign more parts of an upload, e.g. lazily, or again after their signatures expired. */
+  presignParts(options: PresignPartsOptions): Promise<PresignedPart[]>;
+  /** CompleteMultipartUpload through `client`. */
+  completeMultipart(options: CompleteMultipartOptions): Promise<CompletedMultipart>;
+  /** AbortMultipartUpload through `client`: the parts stop costing storage. */
+  abortMultipart(options: AbortMultipartOptions): Promise<void>;
+  /** ListParts through `client`, every page: what a resumed upload can skip. */
+  listParts(options: ListPartsOptions): Promise<ListedPart[]>;
+  /** Presign a POST policy: a browser form upload with size, type and key limits S3 enforces. */
+  presignPost(options: PresignPostOptions): Promise<PresignedPost>;
 }
 
 const SERVICE = 's3';
@@ -317,6 +349,30 @@ export class PresignerImpl implements Presigner {
         signingDate: options.signingDate,
       };
     });
+  }
+
+  presignMultipart(options: PresignMultipartOptions): Promise<PresignedMultipart> {
+    return presignMultipart(this, options);
+  }
+
+  presignParts(options: PresignPartsOptions): Promise<PresignedPart[]> {
+    return presignParts(this, options);
+  }
+
+  completeMultipart(options: CompleteMultipartOptions): Promise<CompletedMultipart> {
+    return completeMultipart(this, options);
+  }
+
+  abortMultipart(options: AbortMultipartOptions): Promise<void> {
+    return abortMultipart(this, options);
+  }
+
+  listParts(options: ListPartsOptions): Promise<ListedPart[]> {
+    return listParts(this, options);
+  }
+
+  presignPost(options: PresignPostOptions): Promise<PresignedPost> {
+    return presignPost(this, options);
   }
 
   private named<O extends GetOptions | PutOptions | DeleteOptions>(
