@@ -52,49 +52,36 @@ export function isExemptField(name: string): boolean {
   return lower === 'x-amz-signature' || lower === 'file' || lower === 'policy' || lower.startsWith('x-ignore-');
 }
 
-function invalid(message: string): PresignError {
-  return new PresignError('ERR_INVALID_POLICY', message);
-}
-
 function isSize(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 
 /** Checks one condition's shape and operator; throws `ERR_INVALID_POLICY` on anything S3 would refuse. */
 export function parseCondition(condition: unknown): ParsedCondition {
+  // Messages name the operator and field, never the value (it may be the session token).
+  const bad = (why: string) => new PresignError('ERR_INVALID_POLICY', `A POST policy condition ${why}`);
   if (Array.isArray(condition)) {
     const [operator, a, b] = condition as unknown[];
-    if (typeof operator !== 'string' || !(POST_OPERATORS as readonly string[]).includes(operator.toLowerCase())) {
-      throw invalid(
-        `Unknown POST policy operator ${JSON.stringify(operator)}; S3 knows ${POST_OPERATORS.join(', ')} (and { field: value })`,
-      );
+    const what = `[${JSON.stringify(operator)}, ${typeof a === 'string' ? JSON.stringify(a) : '...'}, ...]`;
+    if (!(POST_OPERATORS as readonly unknown[]).includes(operator)) {
+      throw bad(`${what} has an unknown operator; S3 knows ${POST_OPERATORS.join(', ')} and { field: value }`);
     }
-    if (condition.length !== 3) throw invalid(`The ${operator} condition takes exactly two operands`);
-    const op = operator.toLowerCase() as (typeof POST_OPERATORS)[number];
-    if (op === 'content-length-range') {
-      if (!isSize(a) || !isSize(b)) {
-        throw invalid('content-length-range takes two whole numbers of bytes, [min, max]');
-      }
-      if (a > b) throw invalid(`content-length-range has its minimum ${a} over its maximum ${b}`);
-      return { operator: op, min: a, max: b };
+    if (condition.length !== 3) throw bad(`${what} needs exactly two operands`);
+    if (operator === 'content-length-range') {
+      if (!isSize(a) || !isSize(b) || a > b) throw bad(`${what} needs two whole byte counts, min <= max`);
+      return { operator, min: a, max: b };
     }
-    if (typeof a !== 'string' || !a.startsWith('$') || a.length < 2) {
-      throw invalid(`The ${op} condition names a field as "$name"; got ${JSON.stringify(a)}`);
+    if (typeof a !== 'string' || a.length < 2 || a[0] !== '$' || typeof b !== 'string') {
+      throw bad(`${what} needs a "$field" and a string value`);
     }
-    if (typeof b !== 'string') throw invalid(`The ${op} condition on ${a} needs a string value`);
-    return { operator: op, field: a.slice(1).toLowerCase(), value: b };
+    return { operator: operator as 'eq' | 'starts-with', field: a.slice(1).toLowerCase(), value: b };
   }
-  if (typeof condition === 'object' && condition !== null) {
-    const entries = Object.entries(condition);
-    const [entry] = entries;
-    if (entries.length !== 1 || entry === undefined) {
-      throw invalid('An exact-match condition is an object with exactly one field, e.g. { "acl": "private" }');
-    }
-    const [field, value] = entry;
-    if (typeof value !== 'string') throw invalid(`The exact-match condition on ${field} needs a string value`);
-    return { operator: 'eq', field: field.toLowerCase(), value };
+  const entries = typeof condition === 'object' && condition !== null ? Object.entries(condition) : [];
+  const [field, value] = entries[0] ?? [];
+  if (entries.length !== 1 || field === undefined || typeof value !== 'string') {
+    throw bad('is [operator, "$field", value] or an object with one field and a string value');
   }
-  throw invalid(`A POST policy condition is an object or an array; got ${JSON.stringify(condition)}`);
+  return { operator: 'eq', field: field.toLowerCase(), value };
 }
 
 /**

@@ -1,0 +1,286 @@
+/**
+ * Browser-style form upload from a presigned POST. The policy is decoded and every condition S3 would
+ * check is checked here first, so a file S3 would refuse never goes on the wire.
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-HTTPPOSTConstructPolicy.html
+ */
+import { PresignError, type PresignErrorCode } from '../errors.js';
+import {
+  fieldMatches,
+  fieldValue,
+  isExemptField,
+  type ParsedCondition,
+  type PostCondition,
+  type PresignedPost,
+  parseCondition,
+} from '../s3/post-policy.js';
+import { progressReporter } from './progress.js';
+import { retryPolicy, withRetry } from './retry.js';
+import { responseError } from './s3-error.js';
+import { send } from './transport.js';
+import type { Progress, RetryOptions } from './types.js';
+
+export type { PostCondition, PresignedPost };
+
+export interface SubmitPostOptions {
+  /**
+   * The key to send, when the policy lets the page choose one (`starts-with $key`).
+   * @default post.fields.key
+   * @example `uploads/42/${crypto.randomUUID()}.png`
+   */
+  key?: string | undefined;
+  /**
+   * The `Content-Type` field, when the policy lets the page choose it.
+   * @default post.fields['Content-Type'], else the file's own type when the policy has a Content-Type condition
+   */
+  contentType?: string | undefined;
+  /**
+   * The file name sent with the file (S3 puts it where the key says `${filename}`).
+   * @default the File's name, else 'blob'
+   */
+  filename?: string | undefined;
+  /**
+   * More fields the policy asks the page for (e.g. a `starts-with $x-amz-meta-tag` condition).
+   * @example { 'x-amz-meta-tag': 'holiday' }
+   */
+  fields?: Record<string, string> | undefined;
+  /**
+   * Progress of the file's bytes: monotonic, 100% only once S3 has answered.
+   * @example ({ percent }) => bar.value = percent ?? 0
+   */
+  onProgress?: ((progress: Progress) => void) | undefined;
+  /** Stops the upload at once; the call rejects with `ERR_ABORTED`. */
+  signal?: AbortSignal | undefined;
+  /**
+   * Retries of network errors, 5xx and 429 (a POST of the same form to the same key is idempotent).
+   * @default 2
+   */
+  retry?: number | RetryOptions | undefined;
+  /**
+   * Gets a fresh presigned POST from your server when this one has expired or expires within
+   * `clockTolerance`.
+   */
+  refresh?: (() => Promise<PresignedPost>) | undefined;
+  /**
+   * Seconds of clock skew allowed between this machine and the signer.
+   * @default 5
+   */
+  clockTolerance?: number | undefined;
+  /**
+   * The clock.
+   * @default () => new Date()
+   */
+  now?: (() => Date | number) | undefined;
+  /** The fetch to use; uploads with `onProgress` use XMLHttpRequest where it exists, unless this is set. */
+  fetch?: typeof fetch | undefined;
+}
+
+export interface SubmitPostResult {
+  /** S3's status: 204 by default, 200 or 201 per `success_action_status`, 303 for a redirect. */
+  status: number;
+  /** The object's ETag, quotes kept; needs `ExposeHeaders: ETag` in the bucket's CORS in browsers. */
+  etag?: string;
+  /** The object's URL (S3's `Location`), when S3 gives it and CORS exposes it. */
+  location?: string;
+  /** The key written, with `${filename}` replaced by the file name. */
+  key: string;
+}
+
+/** A body S3 can take as the form's file. */
+export type PostFile = Blob | ArrayBuffer | ArrayBufferView | string;
+
+const DEFAULT_CLOCK_TOLERANCE = 5;
+/** The signer's fields: never set by the caller, and their values never quoted in an error. */
+const SIGNER_FIELDS = ['x-amz-algorithm', 'x-amz-credential', 'x-amz-date', 'x-amz-security-token'];
+const PLACEHOLDER = '$' + '{filename}';
+const CRLF = '\r\n';
+const ENTITIES: Record<string, string> = { quot: '"', apos: "'", lt: '<', gt: '>', amp: '&' };
+
+interface Checked {
+  post: PresignedPost;
+  /** Fields to send, in order: the presigned ones, then the caller's. */
+  fields: Map<string, [name: string, value: string]>;
+  key: string;
+  expiresAt: number;
+}
+
+function fail(code: PresignErrorCode, message: string, cause?: unknown): never {
+  throw new PresignError(code, message, { cause });
+}
+
+function decodePolicy(policy = ''): { expiration: number; conditions: ParsedCondition[] } {
+  let json: { expiration?: unknown; conditions?: unknown } | undefined;
+  try {
+    const bytes = Uint8Array.from(atob(policy), (c) => c.charCodeAt(0));
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch (cause) {
+    fail('ERR_INVALID_POLICY', 'The policy field is not base64 JSON', cause);
+  }
+  const expiration = Date.parse(String(json?.expiration));
+  if (!(expiration > 0) || !Array.isArray(json?.conditions)) {
+    fail('ERR_INVALID_POLICY', 'The policy needs an ISO 8601 expiration and a conditions array');
+  }
+  return { expiration, conditions: json.conditions.map(parseCondition) };
+}
+
+function codeOf(field: string): PresignErrorCode {
+  return field === 'key'
+    ? 'ERR_POLICY_KEY'
+    : field === 'content-type'
+      ? 'ERR_POLICY_CONTENT_TYPE'
+      : 'ERR_POLICY_CONDITION';
+}
+
+/** Everything S3 would refuse, refused here: shape, expiry, each condition, fields no condition covers. */
+function check(input: unknown, file: Blob, filename: string, options: SubmitPostOptions, now: number): Checked {
+  const post = input as PresignedPost;
+  const fields = post?.fields;
+  if (
+    post?.method !== 'POST' ||
+    !URL.canParse(post.url) ||
+    typeof fields !== 'object' ||
+    fields === null ||
+    Object.values(fields).some((value) => typeof value !== 'string')
+  ) {
+    fail('ERR_INVALID_DESCRIPTOR', 'A presigned POST is { method: "POST", url, fields, expiresAt }');
+  }
+  const policy = decodePolicy(fieldValue(fields, 'policy'));
+  const expiresAt = Math.min(policy.expiration, Date.parse(post.expiresAt) || policy.expiration);
+  if (expiresAt <= now + (options.clockTolerance ?? DEFAULT_CLOCK_TOLERANCE) * 1000) {
+    fail('ERR_EXPIRED', `The presigned POST expires at ${new Date(expiresAt).toISOString()}`);
+  }
+
+  const sent: Checked['fields'] = new Map();
+  const put = (name: string, value: string | undefined) => {
+    if (value !== undefined) sent.set(name.toLowerCase(), [name, value]);
+  };
+  for (const name in fields) put(name, fields[name]);
+  for (const [name, value] of Object.entries(options.fields ?? {})) {
+    const lower = name.toLowerCase();
+    if (isExemptField(lower) || SIGNER_FIELDS.includes(lower) || lower === 'key' || lower === 'content-type') {
+      fail('ERR_INVALID_OPTION', `${name} is not for \`fields\``);
+    }
+    put(name, value);
+  }
+  put('key', options.key);
+  const typed = policy.conditions.some((c) => 'field' in c && c.field === 'content-type');
+  put('Content-Type', options.contentType ?? fieldValue(fields, 'content-type') ?? (typed ? file.type : undefined));
+
+  // S3 takes the bucket from the URL, not from a field.
+  const covered = new Set(['bucket']);
+  for (const c of policy.conditions) {
+    if (!('field' in c)) {
+      if (file.size < c.min || file.size > c.max) {
+        fail('ERR_POLICY_SIZE', `The file is ${file.size} bytes; the policy takes ${c.min} to ${c.max}`);
+      }
+    } else {
+      covered.add(c.field);
+      const value = sent.get(c.field)?.[1];
+      if (c.field !== 'bucket' && !fieldMatches(c, value)) {
+        fail(
+          codeOf(c.field),
+          SIGNER_FIELDS.includes(c.field)
+            ? `The ${c.field} field was altered`
+            : `The ${c.field} field is ${value === undefined ? 'missing' : JSON.stringify(value)}; the policy wants ${c.operator} ${JSON.stringify(c.value)}`,
+        );
+      }
+    }
+  }
+  for (const [lower, [name]] of sent) {
+    if (!covered.has(lower) && !isExemptField(lower)) fail(codeOf(lower), `The policy has no condition on ${name}`);
+  }
+  const key = sent.get('key')?.[1] ?? fail('ERR_POLICY_KEY', 'The form has no key');
+  return { post, fields: sent, key: key.split(PLACEHOLDER).join(filename), expiresAt };
+}
+
+/** `"name"` as browsers write it in multipart/form-data: quote, CR and LF percent-encoded. */
+function quoted(text: string): string {
+  return `"${text.replace(/["\r\n]/g, (c) => encodeURIComponent(c))}"`;
+}
+
+/** multipart/form-data as a Blob: the fields, then the file last as S3 requires; the file is not copied. */
+function formBody(fields: Checked['fields'], file: Blob, filename: string) {
+  const boundary = `----s3-presign-${crypto.getRandomValues(new Uint32Array(3)).join('-')}`;
+  let text = '';
+  for (const [name, value] of fields.values()) {
+    text += `--${boundary}${CRLF}Content-Disposition: form-data; name=${quoted(name)}${CRLF}${CRLF}${value}${CRLF}`;
+  }
+  const type = fields.get('content-type')?.[1] || file.type || 'application/octet-stream';
+  text += `--${boundary}${CRLF}Content-Disposition: form-data; name="file"; filename=${quoted(filename)}${CRLF}Content-Type: ${type}${CRLF}${CRLF}`;
+  const head = new TextEncoder().encode(text);
+  return { body: new Blob([head, file, `${CRLF}--${boundary}--${CRLF}`]), boundary, head: head.byteLength };
+}
+
+function xmlField(xml: string, name: string): string | undefined {
+  return new RegExp(`<${name}>([^<]*)<`, 'i').exec(xml)?.[1]?.replace(/&(\w+);/g, (m, e: string) => ENTITIES[e] ?? m);
+}
+
+/**
+ * Uploads `file` with a presigned POST: a multipart/form-data body with the policy's fields first and
+ * the file last. Before any request, refuses with its own code what S3 would refuse: a size outside
+ * `content-length-range` (`ERR_POLICY_SIZE`), a content type (`ERR_POLICY_CONTENT_TYPE`) or key
+ * (`ERR_POLICY_KEY`) breaking its condition, any other field breaking one or missing from the policy
+ * (`ERR_POLICY_CONDITION`), an expired policy (`ERR_EXPIRED`).
+ *
+ * @example
+ * const post = await (await fetch('/api/presign-post')).json();
+ * const { key, etag } = await submitPost(post, input.files[0], { onProgress });
+ */
+export async function submitPost(
+  post: PresignedPost,
+  file: PostFile,
+  options: SubmitPostOptions = {},
+): Promise<SubmitPostResult> {
+  const blob =
+    file instanceof Blob
+      ? file
+      : typeof file === 'string' || ArrayBuffer.isView(file) || file instanceof ArrayBuffer
+        ? new Blob([file as BlobPart])
+        : fail('ERR_INVALID_BODY', 'submitPost takes a Blob, File, ArrayBuffer, typed array or string');
+  const filename = options.filename ?? ((blob as File).name || 'blob');
+  const clock = () => +(options.now?.() ?? Date.now());
+  let checked: Checked;
+  try {
+    checked = check(post, blob, filename, options, clock());
+  } catch (error) {
+    if ((error as PresignError).code !== 'ERR_EXPIRED' || !options.refresh) throw error;
+    checked = check(await options.refresh(), blob, filename, options, clock());
+  }
+  const { body, boundary, head } = formBody(checked.fields, blob, filename);
+  const report = progressReporter(options.onProgress);
+  const { url } = checked.post;
+  // A success_action_redirect is answered with a 303: reported, not followed.
+  const redirect = checked.fields.has('success_action_redirect');
+  const fetcher = options.fetch ?? (redirect ? fetch : undefined);
+
+  const response = await withRetry(
+    async () => {
+      if (checked.expiresAt <= clock()) fail('ERR_EXPIRED', 'The presigned POST expired before the upload started');
+      const res = await send({
+        method: 'POST',
+        url,
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+        body,
+        size: body.size,
+        signal: options.signal,
+        fetch: fetcher && ((input, init) => fetcher(input, { ...init, redirect: redirect ? 'manual' : 'follow' })),
+        onUploadProgress:
+          options.onProgress && ((sent) => report(Math.min(Math.max(sent - head, 0), blob.size), blob.size)),
+      });
+      if (res.ok || res.status === 303 || res.type === 'opaqueredirect') return res;
+      throw await responseError(res, 'POST', url);
+    },
+    retryPolicy(options.retry),
+    options.signal,
+  );
+  report(blob.size, blob.size, true);
+
+  const xml = response.status === 201 ? await response.text().catch(() => '') : '';
+  const etag = response.headers.get('etag') ?? xmlField(xml, 'ETag');
+  const location = response.headers.get('location') ?? xmlField(xml, 'Location');
+  return {
+    status: response.type === 'opaqueredirect' ? 303 : response.status,
+    key: xmlField(xml, 'Key') ?? checked.key,
+    ...(etag ? { etag } : {}),
+    ...(location ? { location } : {}),
+  };
+}
