@@ -20,11 +20,12 @@ export async function responseError(res: Response, method: string, url: string):
     s3Message: message,
     requestId: xml.requestId ?? res.headers.get('x-amz-request-id') ?? undefined,
     // S3 sends "Request has expired" as AccessDenied and, from some servers, unsigned headers as AccessDenied.
-    hint: /expired/i.test(message!)
-      ? EXPIRED_HINT
-      : /not signed/i.test(message!)
-        ? HINTS.HeadersNotSigned
-        : HINTS[code!],
+    hint:
+      code === 'AccessDenied' && /expired/i.test(message!)
+        ? EXPIRED_HINT
+        : /not signed/i.test(message!)
+          ? HINTS.HeadersNotSigned
+          : HINTS[code!],
   });
 }
 

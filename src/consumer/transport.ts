@@ -98,7 +98,9 @@ function sendXhr(init: SendInit, body: Blob | Uint8Array, report: (sent: number)
       resolve(
         new Response(xhr.response || null, {
           status: xhr.status,
-          headers: [...xhr.getAllResponseHeaders().matchAll(/^([^:]+): (.*)$/gm)].map((m) => [m[1]!, m[2]!] as [string, string]),
+          headers: [...xhr.getAllResponseHeaders().matchAll(/^([^:]+): (.*)$/gm)].map(
+            (m) => [m[1]!, m[2]!] as [string, string],
+          ),
         }),
       );
     xhr.onerror = () => reject(networkError(TypeError('XMLHttpRequest failed'), method, url));
