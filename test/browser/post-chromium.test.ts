@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { presignPost } from '../../src/producer/post.js';
+import { type PresignedPost, presignPost } from '../../src/producer/post.js';
 import { PresignerImpl } from '../../src/producer/presigner.js';
 import { type RunningS3, S3RVER_CREDENTIALS, startS3, TEST_BUCKET, TEST_REGION } from '../helpers/s3-server.js';
 
@@ -29,6 +29,23 @@ let origin: string;
 let profile: string;
 let context: BrowserContext;
 let page: Page;
+/** The form /form renders: set by a test before it navigates there. */
+let formPost: PresignedPost | undefined;
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The plain HTML form docs/post.md describes: every field hidden, the file input last. */
+function formPage(post: PresignedPost): string {
+  const inputs = Object.entries(post.fields)
+    .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
+    .join('\n');
+  return `<!doctype html><meta charset="utf-8"><title>form</title>
+<form action="${escapeHtml(post.url)}" method="post" enctype="multipart/form-data">
+${inputs}
+<input type="file" name="file" id="form-file">
+<button id="send">Upload</button>
+</form>`;
+}
 
 beforeAll(async () => {
   // Fails (never skips) when the browser or the build is missing: the evidence would be silently absent.
@@ -39,6 +56,10 @@ beforeAll(async () => {
   site = createServer((req, res) => {
     if (req.url === '/consumer.js') {
       res.writeHead(200, { 'content-type': 'text/javascript' }).end(consumer);
+    } else if (req.url === '/form' && formPost) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(formPage(formPost));
+    } else if (req.url?.startsWith('/done?')) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>done</title>');
     } else if (req.url === '/') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(PAGE);
     } else {
@@ -135,5 +156,28 @@ describe('submitPost in Chromium, across origins', () => {
     const outcome = await submitInPage(post, { key: 'browser/big.bin' });
     expect(outcome).toMatchObject({ ok: false, code: 'ERR_POLICY_SIZE' });
     expect(s3.requests.length).toBe(before);
+  });
+
+  it('a plain HTML form posts the File with no JavaScript, and S3 redirects back to the page', async () => {
+    const bytes = Buffer.from('plain form upload');
+    formPost = await presignPost(presigner(), {
+      key: 'browser/form.txt',
+      contentType: 'text/plain',
+      maxSize: 1024,
+      successActionRedirect: `${origin}/done`,
+    });
+    const before = s3.requests.length;
+    await page.goto(`${origin}/form`);
+    await page.setInputFiles('#form-file', { name: 'form.txt', mimeType: 'text/plain', buffer: bytes });
+    await Promise.all([page.waitForURL(`${origin}/done?**`), page.click('#send')]);
+    const done = new URL(page.url());
+    expect(done.searchParams.get('key')).toBe('browser/form.txt');
+    expect(done.searchParams.get('bucket')).toBe(TEST_BUCKET);
+    expect(s3.requests.slice(before).map((r) => r.method)).toEqual(['POST']);
+
+    const get = await presigner().presignGet({ key: 'browser/form.txt' });
+    const back = await fetch(get.url);
+    expect(back.headers.get('content-type')).toBe('text/plain');
+    expect(Buffer.from(await back.arrayBuffer()).equals(bytes)).toBe(true);
   });
 });
