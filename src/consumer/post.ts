@@ -156,7 +156,12 @@ function check(input: unknown, file: Blob, filename: string, options: SubmitPost
   for (const name in fields) put(name, fields[name]);
   for (const [name, value] of Object.entries(options.fields ?? {})) {
     const lower = name.toLowerCase();
-    if (isExemptField(lower) || SIGNER_FIELDS.includes(lower) || lower === 'key' || lower === 'content-type') {
+    if (
+      (isExemptField(lower) && !lower.startsWith('x-ignore-')) ||
+      SIGNER_FIELDS.includes(lower) ||
+      lower === 'key' ||
+      lower === 'content-type'
+    ) {
       fail('ERR_INVALID_OPTION', `${name} is not for \`fields\``);
     }
     put(name, value);

@@ -218,6 +218,19 @@ describe('submitPost sends the form S3 expects', () => {
     expect(await (sent[0]!.form.get('file') as File).text()).toBe('hello');
   });
 
+  it('a list of types each within the prefix passes; x-ignore- fields need no condition', async () => {
+    const post = await sign({ contentTypePrefix: 'image/' });
+    const { sent, fetch } = recorder();
+    await submitPost(post, file(3), {
+      now: BEFORE_EXPIRY,
+      fetch,
+      contentType: 'image/png,image/webp',
+      fields: { 'x-ignore-note': 'free text' },
+    });
+    expect(sent[0]!.form.get('Content-Type')).toBe('image/png,image/webp');
+    expect(sent[0]!.form.get('x-ignore-note')).toBe('free text');
+  });
+
   it('reads location, key and ETag from a 201 answer', async () => {
     const post = await sign({ successActionStatus: 201 });
     const xml =
