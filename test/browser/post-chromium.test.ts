@@ -1,97 +1,56 @@
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PresignedPost, presignPost } from '../../src/producer/post.js';
 import { PresignerImpl } from '../../src/producer/presigner.js';
+import { launchChromium, type RunningBrowser } from '../helpers/browser.js';
 import { type RunningS3, S3RVER_CREDENTIALS, startS3, TEST_BUCKET, TEST_REGION } from '../helpers/s3-server.js';
+import { type StaticServer, startStaticServer } from '../helpers/static-server.js';
 
 // The built consumer (npx tsup) in Debian's Chromium, from a page on another loopback port than the
-// S3 server, so the upload crosses origins for real (CORS).
+// S3 server, so the upload crosses origins for real (CORS). A missing browser or build fails the suite.
 
-const CHROMIUM = '/usr/bin/chromium';
-const CONSUMER = join(import.meta.dirname, '../../dist/consumer/index.js');
-const PAGE = `<!doctype html><meta charset="utf-8"><title>post</title>
-<input type="file" id="file">
-<script type="module">
-  import { submitPost } from '/consumer.js';
-  window.submitPost = submitPost;
-  window.ready = true;
-</script>`;
+type Page = Awaited<ReturnType<RunningBrowser['context']['newPage']>>;
 
 let s3: RunningS3;
-let site: Server;
-let origin: string;
-let profile: string;
-let context: BrowserContext;
+let site: StaticServer;
+let browser: RunningBrowser;
 let page: Page;
-/** The form /form renders: set by a test before it navigates there. */
-let formPost: PresignedPost | undefined;
+/** The app page S3 redirects a form upload back to (Playwright cannot route a redirect's target). */
+let landing: { origin: string; close(): Promise<void> };
 
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-/** The plain HTML form docs/post.md describes: every field hidden, the file input last. */
-function formPage(post: PresignedPost): string {
-  const inputs = Object.entries(post.fields)
-    .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
-    .join('\n');
-  return `<!doctype html><meta charset="utf-8"><title>form</title>
-<form action="${escapeHtml(post.url)}" method="post" enctype="multipart/form-data">
-${inputs}
-<input type="file" name="file" id="form-file">
-<button id="send">Upload</button>
-</form>`;
+async function startLanding(): Promise<typeof landing> {
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>uploaded</title>');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 beforeAll(async () => {
-  // Fails (never skips) when the browser or the build is missing: the evidence would be silently absent.
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`);
-  if (!existsSync(CONSUMER)) throw new Error(`${CONSUMER} is missing: run npx tsup first`);
-  const consumer = await readFile(CONSUMER);
   s3 = await startS3();
-  site = createServer((req, res) => {
-    if (req.url === '/consumer.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript' }).end(consumer);
-    } else if (req.url === '/form' && formPost) {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(formPage(formPost));
-    } else if (req.url?.startsWith('/done?')) {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>done</title>');
-    } else if (req.url === '/') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(PAGE);
-    } else {
-      res.writeHead(404).end();
-    }
+  site = await startStaticServer();
+  landing = await startLanding();
+  browser = await launchChromium();
+  page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  await page.goto(`${site.origin}/`);
+  await page.setContent('<input type="file" id="file">');
+  // A module script, as a page would load it (a dynamic import in evaluate would be rewritten by vitest).
+  await page.addScriptTag({
+    type: 'module',
+    content: "import { submitPost } from '/consumer.js'; window.submitPost = submitPost;",
   });
-  await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
-  profile = await mkdtemp(join(tmpdir(), 's3-presign-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  await page.goto(`${origin}/`);
-  await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
+  await page.waitForFunction(() => 'submitPost' in window);
 });
 
 afterAll(async () => {
-  await context?.close();
-  await new Promise((resolve) => site?.close(resolve));
+  await browser?.close();
+  await site?.close();
+  await landing?.close();
   await s3?.close();
-  if (profile) await rm(profile, { recursive: true, force: true });
 });
 
 function presigner() {
@@ -134,7 +93,7 @@ describe('submitPost in Chromium, across origins', () => {
       contentTypePrefix: 'image/',
       maxSize: 1_000_000,
     });
-    expect(new URL(post.url).origin).not.toBe(origin);
+    expect(new URL(post.url).origin).not.toBe(site.origin);
     const outcome = await submitInPage(post, { key: 'browser/photo.png' });
     expect(outcome.ok, JSON.stringify(outcome)).toBe(true);
     if (!outcome.ok) return;
@@ -158,18 +117,39 @@ describe('submitPost in Chromium, across origins', () => {
     expect(s3.requests.length).toBe(before);
   });
 
-  it('a plain HTML form posts the File with no JavaScript, and S3 redirects back to the page', async () => {
+  it('a plain HTML form posts the File with no JavaScript upload code, and S3 redirects back', async () => {
     const bytes = Buffer.from('plain form upload');
-    formPost = await presignPost(presigner(), {
+    const post = await presignPost(presigner(), {
       key: 'browser/form.txt',
       contentType: 'text/plain',
       maxSize: 1024,
-      successActionRedirect: `${origin}/done`,
+      successActionRedirect: `${landing.origin}/done`,
     });
-    const before = s3.requests.length;
-    await page.goto(`${origin}/form`);
+    // The form docs/post.md shows: every field a hidden input, the file input last; the browser posts it.
+    await page.evaluate((post: PresignedPost) => {
+      const form = document.createElement('form');
+      form.action = post.url;
+      form.method = 'post';
+      form.enctype = 'multipart/form-data';
+      for (const [name, value] of Object.entries(post.fields)) {
+        const hidden = document.createElement('input');
+        hidden.type = 'hidden';
+        hidden.name = name;
+        hidden.value = value;
+        form.append(hidden);
+      }
+      const file = document.createElement('input');
+      file.type = 'file';
+      file.name = 'file';
+      file.id = 'form-file';
+      const send = document.createElement('button');
+      send.id = 'send';
+      form.append(file, send);
+      document.body.append(form);
+    }, post);
     await page.setInputFiles('#form-file', { name: 'form.txt', mimeType: 'text/plain', buffer: bytes });
-    await Promise.all([page.waitForURL(`${origin}/done?**`), page.click('#send')]);
+    const before = s3.requests.length;
+    await Promise.all([page.waitForURL(`${landing.origin}/done?**`), page.click('#send')]);
     const done = new URL(page.url());
     expect(done.searchParams.get('key')).toBe('browser/form.txt');
     expect(done.searchParams.get('bucket')).toBe(TEST_BUCKET);
