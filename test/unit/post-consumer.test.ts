@@ -318,3 +318,21 @@ describe('submitPost sends the form S3 expects', () => {
     expect(sent).toHaveLength(0);
   });
 });
+
+describe('submitPost is browser code', () => {
+  it('bundles for the browser with no node:* module and no producer or signer code', async () => {
+    const { build } = await import('esbuild');
+    const result = await build({
+      entryPoints: [new URL('../../src/consumer/post.ts', import.meta.url).pathname],
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'browser',
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    expect(inputs.some((path) => path.includes('src/consumer/post.ts'))).toBe(true);
+    expect(inputs.filter((path) => /node:|src\/producer\/|src\/sigv4\//.test(path))).toEqual([]);
+  });
+});
