@@ -3,6 +3,7 @@ import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createPresigner } from '../../src/index.js';
 import { type PostCondition, type PresignPostOptions, presignPost } from '../../src/producer/post.js';
 import { PresignerImpl } from '../../src/producer/presigner.js';
 import type { PresignerOptions } from '../../src/producer/types.js';
@@ -286,5 +287,13 @@ describe('presignPost fields and policy', () => {
     });
     expect(post.fields['x-amz-meta-tag']).toBe('xyz');
     expect(post.conditions.filter((c) => JSON.stringify(c).includes('x-amz-meta-tag'))).toHaveLength(1);
+  });
+
+  it('is the public presigner.presignPost, with the same result', async () => {
+    const options = { key: 'k.txt', contentType: 'text/plain', maxSize: 10, signingDate: NOW } as const;
+    const config = { region: 'eu-west-1', credentials, bucket: 'examplebucket' };
+    expect(await createPresigner(config).presignPost(options)).toEqual(
+      await presignPost(new PresignerImpl(config), options),
+    );
   });
 });
