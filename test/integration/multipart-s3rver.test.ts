@@ -1,0 +1,293 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { openAsBlob } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type MultipartState,
+  type MultipartUpload,
+  type UploadedPart,
+  uploadMultipart,
+} from '../../src/consumer/multipart.js';
+import type { Progress } from '../../src/consumer/types.js';
+import { isPresignError, type PresignError } from '../../src/errors.js';
+import { completeMultipart, presignMultipart, presignParts } from '../../src/producer/multipart.js';
+import { PresignerImpl } from '../../src/producer/presigner.js';
+import { type FaultProxy, startFaultProxy } from '../helpers/multipart-fault-proxy.js';
+import { type RunningS3, S3RVER_CREDENTIALS, startS3, TEST_BUCKET, TEST_REGION } from '../helpers/s3-server.js';
+
+const MiB = 1024 ** 2;
+let s3: RunningS3;
+let dir: string;
+let path: string;
+let source: Buffer;
+let sourceSha: string;
+
+beforeAll(async () => {
+  s3 = await startS3();
+  dir = await mkdtemp(join(tmpdir(), 's3-presign-multipart-'));
+  path = join(dir, 'source.bin');
+  source = randomBytes(32 * MiB);
+  sourceSha = createHash('sha256').update(source).digest('hex');
+  await writeFile(path, source);
+});
+afterAll(async () => {
+  await s3?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function presignerFor(endpoint: string, now?: () => Date): PresignerImpl {
+  const client = new S3Client({ region: TEST_REGION, endpoint, forcePathStyle: true, credentials: S3RVER_CREDENTIALS });
+  return new PresignerImpl({ client, bucket: TEST_BUCKET, ...(now ? { now } : {}) });
+}
+
+async function storedSha(p: PresignerImpl, key: string): Promise<string> {
+  const get = await p.presignGet({ key });
+  const res = await fetch(get.url);
+  expect(res.status).toBe(200);
+  return createHash('sha256')
+    .update(Buffer.from(await res.arrayBuffer()))
+    .digest('hex');
+}
+
+function partPuts(since: number): string[] {
+  return s3.requests
+    .slice(since)
+    .filter((r) => r.method === 'PUT' && r.url.includes('partNumber='))
+    .map((r) => new URL(r.url, 'http://x').searchParams.get('partNumber') ?? '');
+}
+
+async function rejection(promise: Promise<unknown>): Promise<PresignError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isPresignError(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('multipart against s3rver', () => {
+  it('uploads 32 MiB from disk in 5 MiB parts, completes with the presigned complete, bytes equal', async () => {
+    const p = presignerFor(s3.endpoint);
+    const blob = await openAsBlob(path);
+    const upload = await presignMultipart(p, {
+      key: 'big/32mib.bin',
+      size: blob.size,
+      partSize: 5 * MiB,
+      contentType: 'application/x-test',
+      metadata: { origin: 'multipart-test' },
+    });
+    expect(upload.partCount).toBe(7);
+    const progress: Progress[] = [];
+    const states: MultipartState[] = [];
+    const result = await uploadMultipart(upload, blob, {
+      onProgress: (e) => progress.push(e),
+      onState: (s) => states.push(s),
+    });
+
+    expect(result.parts.map((x) => x.partNumber)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(result.parts.every((x) => /^"[0-9a-f]{32}"$/.test(x.etag))).toBe(true);
+    expect(result.etag).toMatch(/[0-9a-f]{32}/);
+    expect(await storedSha(p, 'big/32mib.bin')).toBe(sourceSha);
+
+    // Progress: monotonic, within bounds, 100% once and last.
+    const bytes = progress.map((e) => e.transferredBytes);
+    for (let i = 1; i < bytes.length; i++) expect(bytes[i]).toBeGreaterThan(bytes[i - 1] as number);
+    expect(progress.at(-1)).toEqual({ transferredBytes: 32 * MiB, totalBytes: 32 * MiB, percent: 100 });
+    expect(progress.filter((e) => e.percent === 100)).toHaveLength(1);
+    expect(progress.length).toBeGreaterThan(8);
+    // The state grows part by part and ends with every part.
+    expect(states[0]?.parts).toEqual([]);
+    expect(states.at(-1)?.parts).toHaveLength(7);
+    expect(states.at(-1)).toMatchObject({ uploadId: upload.uploadId, key: 'big/32mib.bin', partSize: 5 * MiB });
+
+    // The object keeps the content-type and metadata set at create.
+    const head = await fetch((await p.presignHead({ key: 'big/32mib.bin' })).url, { method: 'HEAD' });
+    expect(head.headers.get('content-type')).toBe('application/x-test');
+    expect(head.headers.get('x-amz-meta-origin')).toBe('multipart-test');
+  });
+
+  it('resumes after an abort half-way: only the missing parts are sent', async () => {
+    const p = presignerFor(s3.endpoint);
+    const blob = await openAsBlob(path);
+    const upload: MultipartUpload = await presignMultipart(p, {
+      key: 'big/resumed.bin',
+      size: blob.size,
+      partSize: 5 * MiB,
+    });
+    const controller = new AbortController();
+    let saved: MultipartState | undefined;
+    const error = await rejection(
+      uploadMultipart(upload, blob, {
+        concurrency: 2,
+        keepOnFailure: true,
+        signal: controller.signal,
+        onState: (state) => {
+          saved = JSON.parse(JSON.stringify(state));
+          if (state.parts.length >= 3) controller.abort(new Error('the user closed the tab'));
+        },
+      }),
+    );
+    expect(error.code).toBe('ERR_ABORTED');
+    // keepOnFailure: no abort was sent.
+    expect(s3.requests.some((r) => r.method === 'DELETE' && r.url.includes(upload.uploadId))).toBe(false);
+    const done = saved?.parts ?? [];
+    expect(done.length).toBeGreaterThanOrEqual(3);
+    expect(done.length).toBeLessThan(7);
+
+    const mark = s3.requests.length;
+    const progress: Progress[] = [];
+    const result = await uploadMultipart(upload, blob, { resume: done, onProgress: (e) => progress.push(e) });
+    const sent = partPuts(mark)
+      .map(Number)
+      .sort((a, b) => a - b);
+    const missing = [1, 2, 3, 4, 5, 6, 7].filter((n) => !done.some((d) => d.partNumber === n));
+    expect(sent).toEqual(missing);
+    expect(result.parts).toHaveLength(7);
+    // Resumed parts count as transferred from the start.
+    expect(progress[0]?.transferredBytes).toBe(done.length * 5 * MiB);
+    expect(await storedSha(p, 'big/resumed.bin')).toBe(sourceSha);
+  });
+
+  it('signs parts lazily in batches through signParts and completes through a server callback', async () => {
+    const p = presignerFor(s3.endpoint);
+    const data = source.subarray(0, 21 * MiB);
+    const upload = await presignMultipart(p, {
+      key: 'lazy.bin',
+      size: data.byteLength,
+      partSize: 5 * MiB,
+      signParts: 1,
+    });
+    const asked: number[][] = [];
+    let completedWith: UploadedPart[] = [];
+    const result = await uploadMultipart(upload, new Blob([new Uint8Array(data)]), {
+      concurrency: 2,
+      signParts: async (partNumbers) => {
+        asked.push(partNumbers);
+        return presignParts(p, {
+          key: 'lazy.bin',
+          uploadId: upload.uploadId,
+          partNumbers,
+          size: upload.size,
+          partSize: upload.partSize,
+        });
+      },
+      complete: async (parts) => {
+        completedWith = parts;
+        return completeMultipart(p, { key: 'lazy.bin', uploadId: upload.uploadId, parts });
+      },
+    });
+    expect(asked.flat().sort()).toEqual([2, 3, 4, 5]);
+    expect(asked.length).toBeLessThanOrEqual(2);
+    expect(completedWith.map((x) => x.partNumber)).toEqual([1, 2, 3, 4, 5]);
+    expect(result.etag).not.toBe('');
+    expect(
+      createHash('sha256')
+        .update(Buffer.from(await (await fetch((await p.presignGet({ key: 'lazy.bin' })).url)).arrayBuffer()))
+        .digest('hex'),
+    ).toBe(createHash('sha256').update(data).digest('hex'));
+  });
+
+  it('re-signs a part S3 refused as expired, and retries it once', async () => {
+    // The consumer's clock is frozen at the signing instant, so it sends the stale parts; s3rver, on the
+    // real clock, answers 403 "Request has expired"; signParts re-signs on the real clock.
+    const past = new Date(Date.now() - 3600_000);
+    let clock = past.getTime();
+    const p = presignerFor(s3.endpoint, () => new Date(clock));
+    const data = source.subarray(0, 11 * MiB);
+    const upload = await presignMultipart(p, {
+      key: 'expired.bin',
+      size: data.byteLength,
+      partSize: 5 * MiB,
+      expiresIn: 60,
+    });
+    const resigned: number[] = [];
+    const mark = s3.requests.length;
+    const result = await uploadMultipart(upload, new Blob([new Uint8Array(data)]), {
+      concurrency: 1,
+      now: () => clock,
+      signParts: async (partNumbers) => {
+        resigned.push(...partNumbers);
+        clock = Date.now();
+        return presignParts(p, {
+          key: 'expired.bin',
+          uploadId: upload.uploadId,
+          partNumbers,
+          size: upload.size,
+          partSize: upload.partSize,
+        });
+      },
+      signRequest: async () => {
+        throw new Error('not expected');
+      },
+      // The complete was signed an hour ago: complete on the server instead.
+      complete: (parts) => completeMultipart(p, { key: 'expired.bin', uploadId: upload.uploadId, parts }),
+    });
+    expect(resigned[0]).toBe(1);
+    expect(result.parts).toHaveLength(3);
+    // Part 1 went twice (refused, then re-signed); the others were re-signed before sending once the clock moved.
+    expect(partPuts(mark).filter((n) => n === '1')).toHaveLength(2);
+    expect(await storedSha(p, 'expired.bin')).toBe(createHash('sha256').update(data).digest('hex'));
+  });
+});
+
+describe('multipart through a faulty network', () => {
+  let proxy: FaultProxy | undefined;
+  afterAll(async () => {
+    await proxy?.close();
+  });
+
+  it('completes with the right bytes when a share of the part requests reset, 500 or 503', async () => {
+    const attempts = new Map<string, number>();
+    const faults = { '1': 'reset', '2': 500, '3': 503 } as const;
+    proxy = await startFaultProxy(s3.endpoint, (req) => {
+      const part = new URL(req.url ?? '', 'http://x').searchParams.get('partNumber');
+      if (req.method !== 'PUT' || part === null) return 'pass';
+      const attempt = (attempts.get(part) ?? 0) + 1;
+      attempts.set(part, attempt);
+      // Parts 1..3 fail on their first attempt (a reset, a 500, a 503); part 4 goes through at once.
+      return attempt === 1 ? (faults[part as keyof typeof faults] ?? 'pass') : 'pass';
+    });
+    const p = presignerFor(proxy.endpoint);
+    const data = source.subarray(0, 16 * MiB);
+    const upload = await presignMultipart(p, { key: 'faulty.bin', size: data.byteLength, partSize: 5 * MiB });
+    const result = await uploadMultipart(upload, new Blob([new Uint8Array(data)]), {
+      retry: { limit: 2, backoffLimit: 0 },
+    });
+    expect(result.parts).toHaveLength(4);
+    const injected = proxy.requests.filter((r) => r.fault !== 'pass').map((r) => r.fault);
+    expect(injected).toEqual(expect.arrayContaining(['reset', 500, 503]));
+    expect(await storedSha(presignerFor(s3.endpoint), 'faulty.bin')).toBe(
+      createHash('sha256').update(data).digest('hex'),
+    );
+    await proxy.close();
+    proxy = undefined;
+  });
+
+  it('fails past the retry budget, sends the abort, and leaves no object', async () => {
+    proxy = await startFaultProxy(s3.endpoint, (req) =>
+      req.method === 'PUT' && req.url?.includes('partNumber=3') ? 503 : 'pass',
+    );
+    const p = presignerFor(proxy.endpoint);
+    const data = source.subarray(0, 16 * MiB);
+    const upload = await presignMultipart(p, { key: 'doomed.bin', size: data.byteLength, partSize: 5 * MiB });
+    const error = await rejection(
+      uploadMultipart(upload, new Blob([new Uint8Array(data)]), { retry: { limit: 2, backoffLimit: 0 } }),
+    );
+    expect(error).toMatchObject({ code: 'ERR_S3', status: 503, s3Code: 'SlowDown' });
+    expect(proxy.requests.filter((r) => r.url.includes('partNumber=3'))).toHaveLength(3);
+    // The abort went out (s3rver 4.0.4 answers 405 to it; the unit tests prove the path against a mock).
+    const aborts = proxy.requests.filter((r) => r.method === 'DELETE' && r.url.includes(`uploadId=${upload.uploadId}`));
+    expect(aborts).toHaveLength(1);
+    // ...after every part in flight had settled, and no complete was sent.
+    expect(proxy.requests.findIndex((r) => r.method === 'DELETE')).toBe(proxy.requests.length - 1);
+    expect(proxy.requests.some((r) => r.method === 'POST' && r.url.includes('uploadId='))).toBe(false);
+    const head = await fetch((await presignerFor(s3.endpoint).presignHead({ key: 'doomed.bin' })).url, {
+      method: 'HEAD',
+    });
+    expect(head.status).toBe(404);
+  });
+});
