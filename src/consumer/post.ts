@@ -48,16 +48,21 @@ export interface SubmitPostOptions {
    * @example ({ percent }) => bar.value = percent ?? 0
    */
   onProgress?: ((progress: Progress) => void) | undefined;
-  /** Stops the upload at once; the call rejects with `ERR_ABORTED`. */
+  /**
+   * Stops the upload at once; the call rejects with `ERR_ABORTED`.
+   * @example AbortSignal.timeout(60_000)
+   */
   signal?: AbortSignal | undefined;
   /**
    * Retries of network errors, 5xx and 429 (a POST of the same form to the same key is idempotent).
    * @default 2
+   * @example { limit: 5, backoffLimit: 10_000 }
    */
   retry?: number | RetryOptions | undefined;
   /**
    * Gets a fresh presigned POST from your server when this one has expired or expires within
    * `clockTolerance`.
+   * @example () => fetch('/api/presign-post').then((r) => r.json())
    */
   refresh?: (() => Promise<PresignedPost>) | undefined;
   /**
@@ -70,7 +75,10 @@ export interface SubmitPostOptions {
    * @default () => new Date()
    */
   now?: (() => Date | number) | undefined;
-  /** The fetch to use; uploads with `onProgress` use XMLHttpRequest where it exists, unless this is set. */
+  /**
+   * The fetch to use; uploads with `onProgress` use XMLHttpRequest where it exists, unless this is set.
+   * @default globalThis.fetch
+   */
   fetch?: typeof fetch | undefined;
 }
 

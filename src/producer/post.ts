@@ -67,7 +67,10 @@ export interface PresignPostOptions {
    * @example 'uploads/user-42/'
    */
   keyPrefix?: string | undefined;
-  /** Bucket; falls back to the presigner's `bucket`. */
+  /**
+   * Bucket.
+   * @default the presigner's `bucket`
+   */
   bucket?: string | undefined;
   /**
    * The exact `Content-Type` the object must have (a form field and an exact-match condition).
@@ -91,9 +94,15 @@ export interface PresignPostOptions {
    * @example 10 * 1024 * 1024
    */
   maxSize?: number | undefined;
-  /** User metadata, stored as `x-amz-meta-NAME` (names lower-cased, values printable ASCII). */
+  /**
+   * User metadata, stored as `x-amz-meta-NAME` (names lower-cased, values printable ASCII).
+   * @example { album: 'holidays' }
+   */
   metadata?: Record<string, string> | undefined;
-  /** Canned ACL of the object. */
+  /**
+   * Canned ACL of the object.
+   * @example 'bucket-owner-full-control'
+   */
   acl?: CannedAcl | undefined;
   /**
    * Status S3 answers a successful upload with: 201 also returns an XML body with the location,
@@ -107,7 +116,10 @@ export interface PresignPostOptions {
    * @example 'https://app.example.com/uploaded'
    */
   successActionRedirect?: string | undefined;
-  /** `Cache-Control` stored with the object. */
+  /**
+   * `Cache-Control` stored with the object.
+   * @example 'max-age=31536000, immutable'
+   */
   cacheControl?: string | undefined;
   /**
    * `Content-Disposition` stored with the object.
