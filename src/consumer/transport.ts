@@ -94,15 +94,20 @@ function sendXhr(init: SendInit, body: Blob | Uint8Array, report: (sent: number)
     xhr.open(method, url);
     for (const name in init.headers) if (name !== CONTENT_LENGTH) xhr.setRequestHeader(name, init.headers[name]!);
     xhr.upload.onprogress = (event) => report(event.loaded);
-    xhr.onload = () =>
-      resolve(
-        new Response(xhr.response || null, {
-          status: xhr.status,
-          headers: [...xhr.getAllResponseHeaders().matchAll(/^([^:]+): (.*)$/gm)].map(
-            (m) => [m[1]!, m[2]!] as [string, string],
-          ),
-        }),
-      );
+    xhr.onload = () => {
+      // A throw inside an event handler would leave this promise pending for ever.
+      try {
+        const headers = xhr.getAllResponseHeaders().matchAll(/^([^:\r\n]+): (.*)$/gm);
+        resolve(
+          new Response(xhr.response || null, {
+            status: xhr.status,
+            headers: [...headers].map((m) => [m[1]!, m[2]!] as [string, string]),
+          }),
+        );
+      } catch (error) {
+        reject(networkError(error, method, url));
+      }
+    };
     xhr.onerror = () => reject(networkError(TypeError('XMLHttpRequest failed'), method, url));
     xhr.onabort = () => reject(abortError(signal));
     // A listener left on a long-lived signal after the response only calls abort() on a finished XHR: a no-op.
