@@ -32,14 +32,20 @@ try {
   const uploaded = await fetch(put.url, { method: put.method, headers: put.headers, body });
   console.log(`\n2. PUT with exactly the signed headers -> ${uploaded.status} ${uploaded.statusText}`);
 
-  const wrong = await fetch(put.url, { method: put.method, headers: { ...put.headers, 'content-type': 'text/html' }, body });
+  const wrong = await fetch(put.url, {
+    method: put.method,
+    headers: { ...put.headers, 'content-type': 'text/html' },
+    body,
+  });
   console.log(`3. the same URL with another content-type -> ${wrong.status} (S3 enforces what was signed)`);
 
   const get = await presigner.presignGet({ key, responseContentDisposition: 'attachment; filename="hello.txt"' });
   show('4. the backend presigns a GET', get);
   const downloaded = await fetch(get.url);
   const text = await downloaded.text();
-  console.log(`\n5. GET -> ${downloaded.status}, ${JSON.stringify(text)}, ${downloaded.headers.get('content-disposition')}`);
+  console.log(
+    `\n5. GET -> ${downloaded.status}, ${JSON.stringify(text)}, ${downloaded.headers.get('content-disposition')}`,
+  );
 
   const expired = await presigner.presignGet({ key, expiresIn: 1, signingDate: new Date(Date.now() - 60_000) });
   console.log(`6. a GET that expired a minute ago -> ${(await fetch(expired.url)).status}`);
