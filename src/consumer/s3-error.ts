@@ -2,31 +2,35 @@ import { PresignError, redactUrl } from '../errors.js';
 import { parseS3ErrorXml } from '../s3/error-xml.js';
 
 const EXPIRED_HINT = 'it expired on the way: pass `refresh`';
-/** Hints by S3 error code (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html). */
-const HINTS: Record<string, string> = {
-  SignatureDoesNotMatch: 'a header, the method or the host differ from the signed ones, or the keys',
-  ExpiredToken: 'the temporary credentials expired: sign again',
-  HeadersNotSigned: 'sign the x-amz-* headers you send',
-};
+/**
+ * Hints by S3's `Code` and `Message`, first match wins
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html).
+ */
+const HINTS: Array<[RegExp, string]> = [
+  [/^AccessDenied .*expired/i, EXPIRED_HINT],
+  [/^AccessDenied .*not yet valid/i, "the signer's clock is ahead of S3's"],
+  [/^HeadersNotSigned|not signed/i, 'sign the x-amz-* headers you send'],
+  [/^SignatureDoesNotMatch/, 'a header, the method or the host differ from the signed ones, or the keys'],
+  [/^ExpiredToken/, 'the temporary credentials expired: sign again'],
+];
 
 /** Turns a non-2xx response into `ERR_S3` with S3's XML fields and a hint where the cause is known. */
 export async function responseError(res: Response, method: string, url: string): Promise<PresignError> {
   const xml = parseS3ErrorXml(await res.text().catch(() => ''));
   const code = xml.code ?? res.headers.get('x-amz-error-code') ?? undefined;
   const message = xml.message && redactUrl(xml.message);
-  return new PresignError('ERR_S3', `S3 answered ${res.status} ${code ?? ''} to ${method} ${redactUrl(url)}`, {
-    status: res.status,
-    s3Code: code,
-    s3Message: message,
-    requestId: xml.requestId ?? res.headers.get('x-amz-request-id') ?? undefined,
-    // S3 sends "Request has expired" as AccessDenied and, from some servers, unsigned headers as AccessDenied.
-    hint:
-      code === 'AccessDenied' && /expired/i.test(message!)
-        ? EXPIRED_HINT
-        : /not signed/i.test(message!)
-          ? HINTS.HeadersNotSigned
-          : HINTS[code!],
-  });
+  return new PresignError(
+    'ERR_S3',
+    `S3 answered ${res.status}${code ? ` ${code}` : ''} to ${method} ${redactUrl(url)}`,
+    {
+      status: res.status,
+      s3Code: code,
+      s3Message: message,
+      requestId: xml.requestId ?? res.headers.get('x-amz-request-id') ?? undefined,
+      // S3 sends "Request has expired" as AccessDenied and, from some servers, unsigned headers as AccessDenied.
+      hint: HINTS.find(([pattern]) => pattern.test(`${code} ${message}`))?.[1],
+    },
+  );
 }
 
 /** Whether a fresh descriptor can cure this error (S3 said the signature or its token expired). */

@@ -80,6 +80,7 @@ describe('errors from S3', () => {
   it.each([
     ['AccessDenied', 'Request has expired', /refresh/],
     ['ExpiredToken', 'The provided token has expired.', /credentials/],
+    ['AccessDenied', 'Request is not yet valid', /clock/],
     ['HeadersNotSigned', 'There were headers present in the request which were not signed', /sign/],
     ['AccessDenied', 'There were headers present in the request which were not signed', /sign the x-amz/],
   ])('hints at the cause of %s "%s"', async (code, message, hint) => {
