@@ -9,6 +9,7 @@ import type { UploadBody } from './types.js';
 
 export const CONTENT_LENGTH = 'content-length';
 const AMZ_PREFIX = 'x-amz-';
+const HOST = 'host';
 
 export interface Payload {
   data: SendBody;
@@ -61,14 +62,15 @@ export function headersToSend(
     const value = String(raw)
       .trim()
       .replace(/[\t ]+/g, ' ');
-    const want = signed[lower];
+    // host is always signed, from the URL; sending another would break the signature.
+    const want = lower === HOST ? descriptor.parsedUrl.host : signed[lower];
     if (want === undefined && lower.startsWith(AMZ_PREFIX)) {
       throw new PresignError('ERR_UNSIGNED_HEADER', `Header ${lower} is not signed`);
     }
     if (want !== undefined && value !== want) {
       throw new PresignError('ERR_HEADER_MISMATCH', `Header ${lower} differs from its signed value`);
     }
-    out[lower] = value;
+    if (lower !== HOST) out[lower] = value;
   }
   return out;
 }
@@ -78,6 +80,12 @@ export function expiryError(descriptor: ParsedDescriptor, now: number, tolerance
   return descriptor.signedAt > now + toleranceMs
     ? new PresignError('ERR_NOT_YET_VALID', 'The descriptor is signed in the future: check the clocks')
     : descriptor.expiresAt <= now + toleranceMs
-      ? new PresignError('ERR_EXPIRED', `The descriptor expires at ${descriptor.request.expiresAt}`)
+      ? new PresignError(
+          'ERR_EXPIRED',
+          `The descriptor expires at ${descriptor.request.expiresAt}, within clockTolerance`,
+          {
+            hint: 'pass `refresh`',
+          },
+        )
       : undefined;
 }

@@ -76,6 +76,16 @@ describe('header parity, checked before the network', () => {
     expect(fetch).toHaveBeenCalledTimes(1);
   });
 
+  it('refuses a host header other than the URL host: ERR_HEADER_MISMATCH; the same one is not sent twice', async () => {
+    const fetch = recordingFetch();
+    const d = await putPng();
+    const options = { fetch, now: NOW, headers: { Host: 'evil.example' } };
+    expect(await rejection(upload(d, 'x', options))).toBe('ERR_HEADER_MISMATCH');
+    expect(fetch).not.toHaveBeenCalled();
+    await upload(d, 'x', { fetch, now: NOW, headers: { host: '127.0.0.1:9000' } });
+    expect(fetch.mock.calls[0]![1]!.headers).toEqual({ 'content-type': 'image/png' });
+  });
+
   it('refuses an unsigned x-amz-* header: ERR_UNSIGNED_HEADER', async () => {
     const fetch = recordingFetch();
     const options = { fetch, now: NOW, headers: { 'X-Amz-Meta-Owner': 'ann' } };
