@@ -4,7 +4,8 @@ import { CHECKSUM_BYTES, type ChecksumAlgorithm, checksumHeader } from '../s3/he
 import { assertObjectKey } from '../s3/key.js';
 import { MAX_PARTS } from '../s3/limits.js';
 import { assertPartNumber, type PartPlan, partRange, planParts } from '../s3/multipart-plan.js';
-import { uriEncode } from '../sigv4/encode.js';
+import { encodeKeyPath, uriEncode } from '../sigv4/encode.js';
+import { signQuery } from '../sigv4/presign.js';
 import type { PresignerImpl } from './presigner.js';
 import { objectHeaders, type RequestParts } from './requests.js';
 import type { PutOptions } from './types.js';
@@ -356,29 +357,42 @@ function partHeaders(partNumbers: readonly number[], s: Omit<PartSigning, 'uploa
   });
 }
 
+/**
+ * Signs a batch of parts at one instant: one signing context (credentials, lifetime, signing key) and
+ * one target for all of them, then only the per-part canonical request and HMAC. The same steps as
+ * `PresignerImpl.sign`, hoisted out of the loop: 10,000 parts sign in the time of a few dozen
+ * `getSignedUrl` calls, and every part of a batch expires together.
+ */
 async function signParts(
   presigner: PresignerImpl,
   partNumbers: readonly number[],
   headers: Array<Record<string, string>>,
   s: PartSigning,
 ): Promise<PresignedPart[]> {
-  const uploadId = uriEncode(s.uploadId);
+  const context = await presigner.signingContext(s.signingDate, s.expiresIn);
+  const target = context.target(s.bucket);
+  const encodedPath = target.pathPrefix + encodeKeyPath(s.key);
+  const uploadId: readonly [string, string] = ['uploadId', uriEncode(s.uploadId)];
   const out: PresignedPart[] = new Array(partNumbers.length);
   for (let i = 0; i < partNumbers.length; i++) {
     const partNumber = partNumbers[i] as number;
-    const request = await presigner.sign({
+    const partHeaders = headers[i] as Record<string, string>;
+    const { url } = signQuery({
       method: 'PUT',
-      bucket: s.bucket,
-      key: s.key,
-      query: [
-        ['partNumber', String(partNumber)],
-        ['uploadId', uploadId],
-      ],
-      headers: headers[i] as Record<string, string>,
-      expiresIn: s.expiresIn,
-      signingDate: s.signingDate,
+      origin: target.origin,
+      host: target.host,
+      encodedPath,
+      query: [['partNumber', String(partNumber)], uploadId],
+      headers: partHeaders,
+      accessKeyId: context.credentials.accessKeyId,
+      sessionToken: context.credentials.sessionToken,
+      amzDate: context.amzDate,
+      region: context.region,
+      service: context.service,
+      expiresIn: context.expiresIn,
+      signingKey: context.signingKey,
     });
-    out[i] = { partNumber, request };
+    out[i] = { partNumber, request: { method: 'PUT', url, headers: partHeaders, expiresAt: context.expiresAt } };
   }
   return out;
 }
