@@ -9,7 +9,7 @@ import { parseS3ErrorXml } from '../s3/error-xml.js';
 import { exchange } from './exchange.js';
 import { retryPolicy, withRetry } from './retry.js';
 import { send } from './transport.js';
-import type { Progress, RetryOptions } from './types.js';
+import type { Progress, RequestOptions, RetryOptions } from './types.js';
 import { upload as uploadOne } from './upload.js';
 
 const DEFAULT_CONCURRENCY = 4;
@@ -362,6 +362,11 @@ export async function uploadMultipart(
   if (outer?.aborted) throw new PresignError('ERR_ABORTED', 'The upload was aborted', { cause: outer.reason });
   outer?.addEventListener('abort', onOuterAbort, { once: true });
   const signal = controller.signal;
+  // What every request of the upload shares with `upload`'s options.
+  const common: RequestOptions = {};
+  for (const name of ['retry', 'clockTolerance', 'now', 'fetch'] as const) {
+    if (options[name] !== undefined) (common as Record<string, unknown>)[name] = options[name];
+  }
   const tolerance = (options.clockTolerance ?? 5) * 1000;
   const now = () => +(options.now?.() ?? Date.now());
 
@@ -470,12 +475,11 @@ export async function uploadMultipart(
         const request = await untilAborted(requestFor(n, todo, at + 1), signal);
         if (signal.aborted) return;
         inFlight.set(n, 0);
-        const result = await uploadOne(request, data.slice(start, end), {
+        // A view of the part, never a copy: Blob.slice reads lazily, subarray shares the bytes.
+        const slice = data instanceof Blob ? data.slice(start, end) : data.subarray(start, end);
+        const result = await uploadOne(request, slice, {
+          ...common,
           signal,
-          ...(options.retry === undefined ? {} : { retry: options.retry }),
-          ...(options.clockTolerance === undefined ? {} : { clockTolerance: options.clockTolerance }),
-          ...(options.now === undefined ? {} : { now: options.now }),
-          ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
           ...(options.signParts ? { refresh: () => resign(n) } : {}),
           ...(options.onProgress
             ? {
@@ -519,11 +523,7 @@ export async function uploadMultipart(
       } else if (upload.abort) {
         await exchange(
           upload.abort,
-          {
-            ...(options.now === undefined ? {} : { now: options.now }),
-            ...(options.clockTolerance === undefined ? {} : { clockTolerance: options.clockTolerance }),
-            ...(options.signRequest ? { refresh: () => options.signRequest!('abort') } : {}),
-          },
+          { ...common, ...(options.signRequest ? { refresh: () => options.signRequest!('abort') } : {}) },
           'DELETE',
           (d, headers) => send({ method: 'DELETE', url: d.request.url, headers, fetch: options.fetch }),
         );
@@ -560,10 +560,9 @@ export async function uploadMultipart(
             const response = await exchange(
               upload.complete!,
               {
+                ...common,
                 signal,
                 retry: 0,
-                ...(options.now === undefined ? {} : { now: options.now }),
-                ...(options.clockTolerance === undefined ? {} : { clockTolerance: options.clockTolerance }),
                 ...(options.signRequest ? { refresh: () => options.signRequest!('complete') } : {}),
               },
               'POST',
