@@ -112,7 +112,8 @@ function sendXhr(init: SendInit, body: Blob | Uint8Array, report: (sent: number)
     xhr.onabort = () => reject(abortError(signal));
     // A listener left on a long-lived signal after the response only calls abort() on a finished XHR: a no-op.
     signal?.addEventListener('abort', () => xhr.abort(), { once: true });
-    if (signal?.aborted) xhr.abort();
+    // abort() before send() fires no event: an already aborted signal must reject here.
+    if (signal?.aborted) reject(abortError(signal));
     else xhr.send(body as XMLHttpRequestBodyInit);
   });
 }

@@ -157,6 +157,24 @@ describe('the consumer in Chromium, from a page on another origin (real CORS)', 
     expect(await back.text()).toBe('fresh');
   });
 
+  it('rejects with ERR_ABORTED, sending nothing, when the signal aborts while refresh runs (XHR path)', async () => {
+    const p = presigner();
+    const expired = await p.presignPut({ key: 'browser/aborted.txt', signingDate: new Date(Date.now() - 3_600_000) });
+    const fresh = await p.presignPut({ key: 'browser/aborted.txt' });
+    const before = s3.requests.length;
+    const outcome = await inPage<Outcome<string>>(
+      `async ({ upload }, { expired, fresh }) => {
+        const controller = new AbortController();
+        const refresh = async () => { controller.abort(); return fresh; };
+        await upload(expired, 'x', { refresh, signal: controller.signal, onProgress: () => {} });
+        return 'sent';
+      }`,
+      { expired, fresh },
+    );
+    expect(outcome.error?.code).toBe('ERR_ABORTED');
+    expect(s3.requests.length).toBe(before);
+  });
+
   it('turns a CORS refusal into ERR_NETWORK with the CORS hint, through fetch and through XHR', async () => {
     const put = await presigner().presignPut({ key: 'browser/cors.txt', contentType: 'text/plain' });
     const elsewhere: PresignedRequest = {
