@@ -107,10 +107,12 @@ export interface MultipartOptions {
   /**
    * Signs parts the upload does not carry yet, and re-signs parts whose signature expired (before
    * sending, or after S3 answered "Request has expired"). Your server answers it with
-   * `presignParts`. Parts are asked for in batches.
+   * `presignParts`. Parts are asked for in batches. When the upload was created with
+   * `checksumAlgorithm` `SHA256` or `SHA1`, the base64 checksum of each part is computed here (WebCrypto,
+   * one part in memory at a time) and passed as `checksums`, for your server to sign with each part.
    * @example (partNumbers) => fetch(`/uploads/${id}/parts`, { method: 'POST', body: JSON.stringify({ partNumbers }) }).then((r) => r.json())
    */
-  signParts?: (partNumbers: number[]) => Promise<readonly MultipartPartRequest[]>;
+  signParts?: (partNumbers: number[], checksums?: Record<number, string>) => Promise<readonly MultipartPartRequest[]>;
   /**
    * Completes on your server (e.g. with `completeMultipart`) instead of with the presigned `complete`.
    * @example (parts) => fetch(`/uploads/${id}/complete`, { method: 'POST', body: JSON.stringify({ parts }) }).then((r) => r.json())
@@ -229,6 +231,15 @@ function checksumAlgorithmOf(upload: MultipartUpload, requests: Iterable<Presign
     }
   }
   return undefined;
+}
+
+/** WebCrypto names of the checksum algorithms the consumer can compute itself. */
+const DIGESTS: Record<string, string> = { SHA256: 'SHA-256', SHA1: 'SHA-1' };
+
+function base64(bytes: Uint8Array): string {
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary);
 }
 
 function escapeXml(text: string): string {
@@ -414,9 +425,31 @@ export async function uploadMultipart(
   const pending = new Map<number, Promise<PresignedRequest>>();
   const fresh = (request: PresignedRequest | undefined) =>
     request !== undefined && (!options.signParts || Date.parse(request.expiresAt) - now() > tolerance + RESIGN_MARGIN);
+  const digest = DIGESTS[upload.checksumAlgorithm?.toUpperCase() ?? ''];
+  const checksums = new Map<number, string>();
+  const checksumsOf = async (wanted: number[]): Promise<Record<number, string> | undefined> => {
+    if (digest === undefined) return undefined;
+    if (typeof crypto?.subtle?.digest !== 'function') {
+      throw new PresignError('ERR_INVALID_CHECKSUM', 'Part checksums need WebCrypto (a secure context, https)');
+    }
+    const out: Record<number, string> = {};
+    // One part in memory at a time: each is read, hashed and dropped before the next.
+    for (const n of wanted) {
+      let value = checksums.get(n);
+      if (value === undefined) {
+        const [start, end] = rangeOf(plan, n);
+        const bytes = data instanceof Blob ? await data.slice(start, end).arrayBuffer() : data.subarray(start, end);
+        value = base64(new Uint8Array(await crypto.subtle.digest(digest, bytes as BufferSource)));
+        checksums.set(n, value);
+      }
+      out[n] = value;
+    }
+    return out;
+  };
   const sign = (wanted: number[]): void => {
     const call = (async () => {
-      const answer = await options.signParts!(wanted);
+      const sums = await checksumsOf(wanted);
+      const answer = await (sums === undefined ? options.signParts!(wanted) : options.signParts!(wanted, sums));
       if (!Array.isArray(answer)) {
         throw new PresignError(
           'ERR_INVALID_DESCRIPTOR',

@@ -191,6 +191,41 @@ describe('multipart against s3rver', () => {
     ).toBe(createHash('sha256').update(data).digest('hex'));
   });
 
+  it('sends SHA-256 checksums computed by the consumer, signed per part by the server', async () => {
+    const p = presignerFor(s3.endpoint);
+    const data = source.subarray(0, 11 * MiB);
+    const upload = await presignMultipart(p, {
+      key: 'checksummed.bin',
+      size: data.byteLength,
+      partSize: 5 * MiB,
+      checksumAlgorithm: 'SHA256',
+    });
+    expect(upload.parts).toEqual([]);
+    const mark = s3.requests.length;
+    const result = await uploadMultipart(upload, new Blob([new Uint8Array(data)]), {
+      signParts: (partNumbers, checksums) =>
+        presignParts(p, {
+          key: 'checksummed.bin',
+          uploadId: upload.uploadId,
+          partNumbers,
+          size: upload.size,
+          partSize: upload.partSize,
+          checksumAlgorithm: 'SHA256',
+          ...(checksums === undefined ? {} : { checksums }),
+        }),
+    });
+    const expected = [0, 1, 2].map((i) =>
+      createHash('sha256')
+        .update(data.subarray(i * 5 * MiB, (i + 1) * 5 * MiB))
+        .digest('base64'),
+    );
+    expect(result.parts.map((x) => x.checksum)).toEqual(expected);
+    // Each part went with its signed checksum header, which the server verified as signed.
+    const sent = s3.requests.slice(mark).filter((r) => r.method === 'PUT');
+    expect(sent.map((r) => r.headers['x-amz-checksum-sha256']).sort()).toEqual([...expected].sort());
+    expect(await storedSha(p, 'checksummed.bin')).toBe(createHash('sha256').update(data).digest('hex'));
+  });
+
   it('re-signs a part S3 refused as expired, and retries it once', async () => {
     // The consumer's clock is frozen at the signing instant, so it sends the stale parts; s3rver, on the
     // real clock, answers 403 "Request has expired"; signParts re-signs on the real clock.

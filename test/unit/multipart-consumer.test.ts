@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { CreateMultipartUploadCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
@@ -199,6 +200,48 @@ describe('uploadMultipart', () => {
     const result = await uploadMultipart(upload, body(15), options(s3));
     expect(s3.calls.find((c) => c.method === 'POST')?.body).toContain(`<ChecksumSHA256>${SHA}</ChecksumSHA256>`);
     expect(result.parts[0]).toEqual({ partNumber: 1, etag: '"etag-1"', size: 10, checksum: SHA });
+  });
+
+  it('computes SHA-256 part checksums for signParts when the upload checks them, and completes with them', async () => {
+    const s3 = fakeS3();
+    const data = body(25);
+    const upload: MultipartUpload = { ...(await makeUpload(25, [])), checksumAlgorithm: 'SHA256' };
+    const given: Array<Record<number, string> | undefined> = [];
+    await uploadMultipart(
+      upload,
+      new Blob([new Uint8Array(data)]),
+      options(s3, {
+        signParts: async (numbers, checksums) => {
+          given.push(checksums);
+          return sign(numbers, checksums === undefined ? {} : { checksums });
+        },
+      }),
+    );
+    const expected = [0, 10, 20].map((start) =>
+      createHash('sha256')
+        .update(data.subarray(start, start + 10))
+        .digest('base64'),
+    );
+    expect(given).toEqual([{ 1: expected[0], 2: expected[1], 3: expected[2] }]);
+    const xml = s3.calls.find((c) => c.method === 'POST')?.body ?? '';
+    for (const value of expected) expect(xml).toContain(`<ChecksumSHA256>${value}</ChecksumSHA256>`);
+  });
+
+  it('leaves checksums of algorithms WebCrypto lacks (CRC32) to the caller', async () => {
+    const s3 = fakeS3();
+    const upload: MultipartUpload = { ...(await makeUpload(15, [])), checksumAlgorithm: 'CRC32' };
+    const given: unknown[] = [];
+    await uploadMultipart(
+      upload,
+      body(15),
+      options(s3, {
+        signParts: async (numbers, checksums) => {
+          given.push(checksums);
+          return sign(numbers);
+        },
+      }),
+    );
+    expect(given).toEqual([undefined]);
   });
 
   it.each([
