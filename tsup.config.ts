@@ -1,14 +1,20 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', 'consumer/index': 'src/consumer/index.ts' },
+  entry: {
+    index: 'src/index.ts',
+    'consumer/index': 'src/consumer/index.ts',
+    'consumer/multipart': 'src/consumer-multipart.ts',
+    'consumer/post': 'src/consumer-post.ts',
+  },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,
   sourcemap: true,
   target: 'es2022',
   platform: 'neutral',
-  splitting: false,
+  // The subpath entries share one copy of the consumer core (and of PresignError).
+  splitting: true,
   treeshake: true,
   external: ['@aws-sdk/client-s3', /^node:/],
 });

@@ -35,15 +35,18 @@ try {
     presigner.presignGet({ key: 'k', signingDate: new Date('2026-01-01T00:00:00Z') }).then((r) => {
       if (!r.url.startsWith('https://examplebucket.s3.eu-west-1.amazonaws.com/k?')) throw new Error(r.url);
       if (typeof consumer.PresignError !== 'function' || typeof producer.PresignError !== 'function') throw new Error('no PresignError');
+      if (typeof uploadMultipart !== 'function' || typeof submitPost !== 'function') throw new Error('no subpath entry');
+      // One class for the whole package: the entries share it.
+      if (consumer.PresignError !== producer.PresignError && MODE === 'import') throw new Error('two PresignError classes');
       console.log(MODE + ': ok');
     });`;
   writeFileSync(
     join(app, 'esm.mjs'),
-    `import * as producer from 's3-presign'; import * as consumer from 's3-presign/consumer'; const MODE = 'import';${check}`,
+    `import * as producer from 's3-presign'; import * as consumer from 's3-presign/consumer'; import { uploadMultipart } from 's3-presign/consumer/multipart'; import { submitPost } from 's3-presign/consumer/post'; const MODE = 'import';${check}`,
   );
   writeFileSync(
     join(app, 'cjs.cjs'),
-    `const producer = require('s3-presign'); const consumer = require('s3-presign/consumer'); const MODE = 'require';${check}`,
+    `const producer = require('s3-presign'); const consumer = require('s3-presign/consumer'); const { uploadMultipart } = require('s3-presign/consumer/multipart'); const { submitPost } = require('s3-presign/consumer/post'); const MODE = 'require';${check}`,
   );
   process.stdout.write(run('node', ['esm.mjs'], app));
   process.stdout.write(run('node', ['cjs.cjs'], app));

@@ -5,13 +5,13 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { createPresigner, type Presigner } from '../../src/index.js';
+import { DIST, readDist } from '../serve-dist.js';
 
 /** The largest upload this backend signs for; S3 refuses any other size, since content-length is signed. */
 const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 const PAGE = new URL('./index.html', import.meta.url);
-const CONSUMER = new URL('../../dist/consumer/index.js', import.meta.url);
 
 export interface BrowserUploadExample {
   origin: string;
@@ -36,7 +36,7 @@ async function json(req: IncomingMessage): Promise<unknown> {
  * and the built consumer.
  */
 export async function startBrowserUploadExample(presigner: Presigner, port = 0): Promise<BrowserUploadExample> {
-  const [page, consumer] = await Promise.all([readFile(PAGE), readFile(CONSUMER)]);
+  const page = await readFile(PAGE);
   const server: Server = createServer(async (req, res) => {
     try {
       if (req.method === 'POST' && req.url === '/api/uploads') {
@@ -53,12 +53,12 @@ export async function startBrowserUploadExample(presigner: Presigner, port = 0):
         });
         const get = await presigner.presignGet({ key });
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ key, put, get }));
-      } else if (req.url === '/consumer.js') {
-        res.writeHead(200, { 'content-type': 'text/javascript' }).end(consumer);
       } else if (req.url === '/') {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
       } else {
-        res.writeHead(404).end();
+        const script = await readDist(req.url ?? '');
+        if (script === undefined) res.writeHead(404).end();
+        else res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
       }
     } catch (error) {
       res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: String(error) }));
@@ -85,5 +85,5 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     bucket: TEST_BUCKET,
   });
   const app = await startBrowserUploadExample(presigner, 8080);
-  console.log(`open ${app.origin} (S3 on ${s3.endpoint}; built consumer from ${fileURLToPath(CONSUMER)})`);
+  console.log(`open ${app.origin} (S3 on ${s3.endpoint}; built consumer from ${DIST})`);
 }

@@ -92,7 +92,7 @@ type Outcome<T> =
 /** Runs `script(consumer, args)` in the page, from source text, and returns its result or error as data. */
 function inPage<T>(script: string, args: Record<string, unknown>): Promise<Outcome<T>> {
   return page.evaluate(`(async () => {
-    const consumer = await import('/consumer.js');
+    const consumer = { ...(await import('/consumer.js')), ...(await import('/consumer/multipart.js')) };
     try {
       return { ok: await (${script})(consumer, ${JSON.stringify(args)}) };
     } catch (error) {

@@ -41,7 +41,7 @@ beforeAll(async () => {
   // A module script, as a page would load it (a dynamic import in evaluate would be rewritten by vitest).
   await page.addScriptTag({
     type: 'module',
-    content: "import { submitPost } from '/consumer.js'; window.submitPost = submitPost;",
+    content: "import { submitPost } from '/consumer/post.js'; window.submitPost = submitPost;",
   });
   await page.waitForFunction(() => 'submitPost' in window);
 });

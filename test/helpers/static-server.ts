@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { readDist } from '../../examples/serve-dist.js';
 
 /** The built browser consumer: build with `npx tsup` before the browser tests. */
 export const CONSUMER_DIST = fileURLToPath(new URL('../../dist/consumer/index.js', import.meta.url));
@@ -12,15 +13,17 @@ export interface StaticServer {
 }
 
 /**
- * Serves a blank page at `/` and the built consumer at `/consumer.js` on its own loopback port, so a
+ * Serves a blank page at `/`, the built consumer at `/consumer.js` and the other built files (the
+ * `/consumer/multipart.js` and `/consumer/post.js` subpaths, shared chunks) on its own loopback port, so a
  * page talks to the S3 server cross-origin, with real CORS.
  */
 export async function startStaticServer(): Promise<StaticServer> {
-  const consumer = await readFile(CONSUMER_DIST);
-  const server = createServer((req, res) => {
-    if (req.url === '/consumer.js') {
+  await readFile(CONSUMER_DIST);
+  const server = createServer(async (req, res) => {
+    const script = await readDist(req.url ?? '');
+    if (script !== undefined) {
       res.writeHead(200, { 'content-type': 'text/javascript' });
-      res.end(consumer);
+      res.end(script);
     } else if (req.url === '/') {
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end('<!doctype html><meta charset="utf-8"><title>consumer test</title>');

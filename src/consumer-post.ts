@@ -1,0 +1,10 @@
+// `s3-presign/consumer/post`: form uploads from a presigned POST policy. A subpath of its own, so
+// that pages that only upload and download never carry it.
+export {
+  type PostCondition,
+  type PostFile,
+  type PresignedPost,
+  type SubmitPostOptions,
+  type SubmitPostResult,
+  submitPost,
+} from './consumer/post.js';
