@@ -1,6 +1,7 @@
 // `npm run demo`: the whole flow on an embedded S3 server, no account needed. A backend presigns,
 // a client sends exactly what was signed, and the server checks every signature for real.
 import { createPresigner, type PresignedRequest, redactUrl } from '../src/index.js';
+import { consumerDemo } from './consumer-demo.js';
 import { S3RVER_CREDENTIALS, startS3, TEST_BUCKET, TEST_REGION } from './local-s3.js';
 
 function show(label: string, request: PresignedRequest): void {
@@ -50,7 +51,10 @@ try {
   const expired = await presigner.presignGet({ key, expiresIn: 1, signingDate: new Date(Date.now() - 60_000) });
   console.log(`6. a GET that expired a minute ago -> ${(await fetch(expired.url)).status}`);
 
-  if (text !== body || uploaded.status !== 200 || wrong.status !== 403) {
+  console.log('\n7. the same through s3-presign/consumer, which checks before the network:');
+  const consumer = await consumerDemo(s3.endpoint);
+
+  if (text !== body || uploaded.status !== 200 || wrong.status !== 403 || consumer.requestsSentWhenRefused !== 0) {
     throw new Error('the demo did not go as expected');
   }
   console.log('\ndemo: ok');
