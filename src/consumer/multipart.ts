@@ -4,7 +4,7 @@
  * completion and, on failure, the abort. https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html
  */
 import type { PresignedRequest } from '../descriptor.js';
-import { isPresignError, PresignError } from '../errors.js';
+import { isPresignError, PresignError, redactUrl } from '../errors.js';
 import { parseS3ErrorXml } from '../s3/error-xml.js';
 import { exchange } from './exchange.js';
 import { retryPolicy, withRetry } from './retry.js';
@@ -280,7 +280,7 @@ function completionResult(xml: string, response: Response): { etag: string; loca
     throw new PresignError('ERR_S3', `S3 failed to complete the upload${e.code ? `: ${e.code}` : ''}`, {
       status: CODE_STATUS[e.code ?? ''] ?? response.status,
       s3Code: e.code,
-      s3Message: e.message,
+      s3Message: e.message && redactUrl(e.message),
       requestId: e.requestId ?? response.headers.get('x-amz-request-id') ?? undefined,
     });
   }
