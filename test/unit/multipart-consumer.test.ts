@@ -357,6 +357,10 @@ describe('uploadMultipart', () => {
     });
     const error = await rejection(uploadMultipart(await makeUpload(100), body(100), options(s3)));
     expect(error).toMatchObject({ code: 'ERR_S3', status: 503, s3Code: 'SlowDown' });
+    // The message names the request, never its signature or credential.
+    expect(error.message).toContain('partNumber=3');
+    expect(error.message).not.toMatch(/X-Amz-Signature=[0-9a-f]/);
+    expect(error.message).not.toContain('AKIDEXAMPLE');
     // Three attempts of part 3, the parts in flight cancelled, no part started after the failure.
     expect(s3.parts().filter((n) => n === 3)).toHaveLength(3);
     expect(s3.parts().every((n) => (n ?? 0) <= 4)).toBe(true);
