@@ -338,16 +338,7 @@ export class PresignerImpl implements Presigner {
       if (!PRESIGNED_METHODS.includes(options?.method)) {
         throw new PresignError('ERR_INVALID_OPTION', `method must be one of ${PRESIGNED_METHODS.join(', ')}`);
       }
-      const { query, headers } = genericRequest(options);
-      return {
-        method: options.method,
-        query,
-        headers,
-        bucket: options.bucket,
-        key: options.key,
-        expiresIn: options.expiresIn,
-        signingDate: options.signingDate,
-      };
+      return toSignRequest(options.method, options, genericRequest(options));
     });
   }
 
@@ -386,16 +377,7 @@ export class PresignerImpl implements Presigner {
       }
       // A missing key is refused here; sign() checks every key it is given.
       if (typeof options.key !== 'string') assertObjectKey(options.key);
-      const { query, headers } = build(options);
-      return {
-        method,
-        query,
-        headers,
-        bucket: options.bucket,
-        key: options.key,
-        expiresIn: options.expiresIn,
-        signingDate: options.signingDate,
-      };
+      return toSignRequest(method, options, build(options));
     });
   }
 
@@ -407,6 +389,22 @@ export class PresignerImpl implements Presigner {
       return Promise.reject(error);
     }
   }
+}
+
+function toSignRequest(
+  method: PresignedMethod,
+  options: PresignOptions | GetOptions | PutOptions | DeleteOptions,
+  { query, headers }: RequestParts,
+): SignRequest {
+  return {
+    method,
+    query,
+    headers,
+    bucket: options.bucket,
+    key: options.key,
+    expiresIn: options.expiresIn,
+    signingDate: options.signingDate,
+  };
 }
 
 function signWith(request: SignRequest, bucket: string, context: SigningContext): PresignedRequest {
