@@ -5,16 +5,6 @@ export { isPresignError, PresignError, redactUrl } from '../errors.js';
 export { download } from './download.js';
 export type { PresignedUrlInfo } from './inspect.js';
 export { inspectPresignedUrl } from './inspect.js';
-export {
-  type MultipartBody,
-  type MultipartOptions,
-  type MultipartPartRequest,
-  type MultipartResult,
-  type MultipartState,
-  type MultipartUpload,
-  type UploadedPart,
-  uploadMultipart,
-} from './multipart.js';
 export type {
   BodyForm,
   BodyOf,
