@@ -10,8 +10,8 @@
 //    parts: uploadMultipart over fs.openAsBlob vs @aws-sdk/lib-storage's Upload over a read stream,
 //    each in a fresh process that reports its peak RSS. Goals: under 256 MiB; at least as fast.
 //
-// It measures the source tree: the producer and the consumer are bundled from src/ with esbuild into
-// .tmp/bench-multipart (the package entry does not wire the multipart calls yet).
+// It measures the source tree, with no build step: the producer's multipart calls and the consumer's
+// uploadMultipart are bundled from src/ with esbuild into .tmp/bench-multipart.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';

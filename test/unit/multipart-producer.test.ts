@@ -9,6 +9,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isPresignError, type PresignError } from '../../src/errors.js';
+import { createPresigner } from '../../src/index.js';
 import {
   abortMultipart,
   completeMultipart,
@@ -276,6 +277,26 @@ describe('presignMultipart', () => {
     );
     expect(error.code).toBe('ERR_ABORTED');
     expect(s3.calls()).toHaveLength(0);
+  });
+});
+
+describe('the Presigner methods', () => {
+  it('reach the same calls', async () => {
+    s3.on(CreateMultipartUploadCommand).resolves({ UploadId: 'u-public' });
+    s3.on(AbortMultipartUploadCommand).resolves({});
+    const p = createPresigner({ client, bucket: 'uploads', now: () => signingDate });
+    const upload = await p.presignMultipart({ key: 'k', size: 6 * MiB, partSize: 5 * MiB });
+    const direct = await presignParts(presigner(), {
+      key: 'k',
+      uploadId: 'u-public',
+      partNumbers: [1, 2],
+      size: 6 * MiB,
+      partSize: 5 * MiB,
+    });
+    expect(upload.parts).toEqual(direct);
+    expect(await p.presignParts({ key: 'k', uploadId: 'u-public', partNumbers: [2] })).toHaveLength(1);
+    await p.abortMultipart({ key: 'k', uploadId: 'u-public' });
+    expect(s3.commandCalls(AbortMultipartUploadCommand)).toHaveLength(1);
   });
 });
 
