@@ -20,15 +20,19 @@ export interface PresignedRequest {
 export const PRESIGNED_METHODS: readonly PresignedMethod[] = ['GET', 'PUT', 'HEAD', 'DELETE', 'POST'];
 
 /** Query parameters of a SigV4 presigned URL the consumer reads (wire names, case-sensitive). */
-export const Q_DATE = 'X-Amz-Date';
-export const Q_EXPIRES = 'X-Amz-Expires';
-export const Q_SIGNED_HEADERS = 'X-Amz-SignedHeaders';
+const Q_DATE = 'X-Amz-Date';
+const Q_EXPIRES = 'X-Amz-Expires';
+const Q_SIGNED_HEADERS = 'X-Amz-SignedHeaders';
 export const Q_CREDENTIAL = 'X-Amz-Credential';
-export const Q_SIGNATURE = 'X-Amz-Signature';
+const Q_SIGNATURE = 'X-Amz-Signature';
 export const Q_SECURITY_TOKEN = 'X-Amz-Security-Token';
 /** SigV4 query signatures live at most seven days. */
 const MAX_EXPIRES = 604_800;
-const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
+/**
+ * `X-Amz-Date` (`20261129T000000Z`) rewritten as ISO 8601 for `Date.parse`; anything else (the `|.*`
+ * branch) becomes `--T::Z`, which parses as NaN.
+ */
+const AMZ_DATE = /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$|.*/;
 const HOST = 'host';
 
 /** A descriptor checked against its own URL, with what the signature says about it. */
@@ -52,18 +56,17 @@ export function readPresignedUrl(url: unknown): Omit<ParsedDescriptor, 'request'
   try {
     parsedUrl = new URL(url as string);
   } catch {}
-  need(parsedUrl && /^https?:$/.test(parsedUrl.protocol), 'url');
-  const q = parsedUrl.searchParams;
-  const m = AMZ_DATE.exec(q.get(Q_DATE) ?? '');
-  const signedAt = m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) : Number.NaN;
+  need(/^https?:$/.test(parsedUrl?.protocol as string), 'url');
+  const q = parsedUrl!.searchParams;
+  const signedAt = Date.parse(String(q.get(Q_DATE)).replace(AMZ_DATE, '$1-$2-$3T$4:$5:$6Z'));
   const expires = Number(q.get(Q_EXPIRES));
-  const signedHeaders = (q.get(Q_SIGNED_HEADERS) ?? '').split(';');
+  const signedHeaders = String(q.get(Q_SIGNED_HEADERS)).split(';');
   need(q.get(Q_SIGNATURE), Q_SIGNATURE);
   need(q.get(Q_CREDENTIAL), Q_CREDENTIAL);
   need(signedAt >= 0, Q_DATE);
   need(Number.isInteger(expires) && expires > 0 && expires <= MAX_EXPIRES, Q_EXPIRES);
   need(signedHeaders.includes(HOST), Q_SIGNED_HEADERS);
-  return { parsedUrl, signedAt, expiresAt: signedAt + expires * 1000, signedHeaders };
+  return { parsedUrl: parsedUrl!, signedAt, expiresAt: signedAt + expires * 1000, signedHeaders };
 }
 
 /**
@@ -75,26 +78,21 @@ export function readDescriptor(
   value: unknown,
   missing: 'ERR_INVALID_DESCRIPTOR' | 'ERR_MISSING_SIGNED_HEADER' = 'ERR_INVALID_DESCRIPTOR',
 ): ParsedDescriptor {
-  const d = Object(value) as PresignedRequest;
-  need(PRESIGNED_METHODS.includes(d.method), 'method');
-  const url = readPresignedUrl(d.url);
-  need(typeof d.headers === 'object' && d.headers, 'headers');
-  const headers: Record<string, string> = {};
-  for (const [name, v] of Object.entries(d.headers)) {
-    const lower = name.toLowerCase();
-    need(
-      typeof v === 'string' && !(lower in headers) && lower !== HOST && url.signedHeaders.includes(lower),
-      `header ${lower}`,
-    );
-    headers[lower] = v;
+  const { method, url, headers, expiresAt } = Object(value) as PresignedRequest;
+  need(PRESIGNED_METHODS.includes(method), 'method');
+  const facts = readPresignedUrl(url);
+  need(typeof headers === 'object' && headers, 'headers');
+  const lower: Record<string, string> = {};
+  for (const [name, v] of Object.entries(headers)) {
+    const n = name.toLowerCase();
+    need(typeof v === 'string' && !(n in lower) && n !== HOST && facts.signedHeaders.includes(n), `header ${n}`);
+    lower[n] = v;
   }
-  for (const name of url.signedHeaders) {
-    if (name !== HOST && !(name in headers)) {
-      throw new PresignError(missing, `The descriptor signs ${name} but gives it no value`);
-    }
+  for (const n of facts.signedHeaders) {
+    if (n !== HOST && !(n in lower)) throw new PresignError(missing, `The descriptor has no value for signed ${n}`);
   }
-  need(Math.abs(Date.parse(d.expiresAt) - url.expiresAt) < 1000, 'expiresAt');
-  return { request: { method: d.method, url: d.url, headers, expiresAt: d.expiresAt }, ...url };
+  need(Math.abs(Date.parse(expiresAt) - facts.expiresAt) < 1000, 'expiresAt');
+  return { request: { method, url, headers: lower, expiresAt }, ...facts };
 }
 
 /**
@@ -108,5 +106,5 @@ export function parseDescriptor(value: unknown): PresignedRequest {
 }
 
 function need(ok: unknown, what: string): asserts ok {
-  if (!ok) throw new PresignError('ERR_INVALID_DESCRIPTOR', `Invalid presigned descriptor: ${what}`);
+  if (!ok) throw new PresignError('ERR_INVALID_DESCRIPTOR', `Invalid descriptor: ${what}`);
 }

@@ -56,43 +56,30 @@ export interface PresignErrorOptions extends S3ErrorFields {
   hint?: string | undefined;
 }
 
-const BRAND = Symbol.for('s3-presign.PresignError');
-
 /**
  * The one error class of both halves. Its message and fields never carry a secret, a signature,
  * a credential or a session token: URLs in them are redacted with {@link redactUrl}.
  */
 export class PresignError extends Error {
-  readonly code: PresignErrorCode;
-  readonly hint: string | undefined;
-  readonly status: number | undefined;
-  readonly s3Code: string | undefined;
-  readonly s3Message: string | undefined;
-  readonly requestId: string | undefined;
+  // Declared, not initialised: the constructor copies them from `options` (a field the options do not
+  // give reads as `undefined`), which keeps the class small in a browser bundle.
+  declare readonly code: PresignErrorCode;
+  /** What most likely caused this and how to fix it, when known. */
+  declare readonly hint: string | undefined;
+  declare readonly status: number | undefined;
+  declare readonly s3Code: string | undefined;
+  declare readonly s3Message: string | undefined;
+  declare readonly requestId: string | undefined;
 
   constructor(code: PresignErrorCode, message: string, options: PresignErrorOptions = {}) {
-    super(
-      options.hint ? `${message} (${options.hint})` : message,
-      options.cause === undefined ? undefined : { cause: options.cause },
-    );
-    this.name = 'PresignError';
-    this.code = code;
-    this.hint = options.hint;
-    this.status = options.status;
-    this.s3Code = options.s3Code;
-    this.s3Message = options.s3Message;
-    this.requestId = options.requestId;
-    Object.defineProperty(this, BRAND, { value: true });
+    // `options` is also Error's: it sets `cause` when it has one.
+    super(options.hint ? `${message} (${options.hint})` : message, options);
+    Object.assign(this, options, { name: 'PresignError', code });
   }
 
   /** True for a `PresignError` from any copy of this library or any realm (iframe, worker, vm). */
   static is(value: unknown): value is PresignError {
-    return (
-      typeof value === 'object' &&
-      value !== null &&
-      ((value as Record<symbol, unknown>)[BRAND] === true ||
-        ((value as Error).name === 'PresignError' && typeof (value as PresignError).code === 'string'))
-    );
+    return (value as Error)?.name === 'PresignError' && typeof (value as PresignError).code === 'string';
   }
 }
 

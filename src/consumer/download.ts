@@ -1,7 +1,8 @@
 import type { PresignedRequest } from '../descriptor.js';
+import { CONTENT_LENGTH } from './checks.js';
 import { exchange } from './exchange.js';
-import { progressReporter } from './progress.js';
-import { abortError, networkError } from './s3-error.js';
+import { progressReporter, tap } from './progress.js';
+import { networkError } from './s3-error.js';
 import { send } from './transport.js';
 import type { BodyForm, BodyOf, DownloadOptions, DownloadResult } from './types.js';
 
@@ -15,38 +16,27 @@ export async function download<As extends BodyForm = 'blob'>(
   request: PresignedRequest,
   options: DownloadOptions<As> = {},
 ): Promise<DownloadResult<As>> {
-  const as = options.as ?? 'blob';
+  const { as = 'blob', onProgress } = options;
+  const report = progressReporter(onProgress);
   let body: unknown;
-  const response = await exchange(request, options, 'GET', async (d, headers) => {
-    const { url } = d.request;
-    const response = await send({ method: 'GET', url, headers, signal: options.signal, fetch: options.fetch });
-    if (!response.ok) return response;
-    const counted = count(response, options.onProgress && progressReporter(options.onProgress));
-    try {
-      body = as === 'stream' ? counted.body : await counted[as as Exclude<BodyForm, 'stream'>]();
-    } catch (error) {
-      throw options.signal?.aborted ? abortError(options.signal) : networkError(error, 'GET', url);
+  const { status, headers } = await exchange(request, options, 'GET', async (url, signed) => {
+    let response = await send('GET', url, signed, options);
+    if (response.ok) {
+      if (onProgress) {
+        const length = response.headers.get(CONTENT_LENGTH);
+        const counted = tap(response.body ?? new Blob().stream(), (n, end) =>
+          report(n, end ? n : length === null ? undefined : +length, end),
+        );
+        // The same status and headers (a Blob takes its type from them), the body counted as it is read.
+        response = new Response(counted, response);
+      }
+      try {
+        body = as === 'stream' ? response.body : await response[as as 'blob']();
+      } catch (error) {
+        throw networkError(error, 'GET', url, options.signal);
+      }
     }
     return response;
   });
-  return { status: response.status, headers: response.headers, body: body as BodyOf[As] };
-}
-
-/** The response with its body counted as it is read; the last report (100%) comes at its end. */
-function count(response: Response, report: ReturnType<typeof progressReporter> | undefined): Response {
-  if (!report) return response;
-  const length = response.headers.get('content-length');
-  const total = length === null ? undefined : Number(length);
-  let n = 0;
-  const body = (response.body ?? new Blob().stream()).pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        n += chunk.byteLength;
-        report(n, total);
-        controller.enqueue(chunk);
-      },
-      flush: () => report(n, n, true),
-    }),
-  );
-  return new Response(body, { headers: response.headers });
+  return { status, headers, body: body as BodyOf[As] };
 }

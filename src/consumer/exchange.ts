@@ -5,15 +5,13 @@
  */
 import { type ParsedDescriptor, type PresignedMethod, type PresignedRequest, readDescriptor } from '../descriptor.js';
 import { PresignError } from '../errors.js';
-import { expiryError, headersToSend } from './checks.js';
-import { retryPolicy, withRetry } from './retry.js';
-import { isExpiry, responseError } from './s3-error.js';
+import { headersToSend } from './checks.js';
+import { withRetry } from './retry.js';
+import { EXPIRED_HINT, responseError } from './s3-error.js';
 import type { RequestOptions } from './types.js';
 
-const DEFAULT_CLOCK_TOLERANCE = 5;
-
-/** Sends one checked descriptor with the headers to send; resolves with the response whatever its status. */
-export type Attempt = (descriptor: ParsedDescriptor, headers: Record<string, string>) => Promise<Response>;
+/** Sends to a checked descriptor's URL with the headers to send; resolves with the response whatever its status. */
+export type Attempt = (url: string, headers: Record<string, string>) => Promise<Response>;
 
 export function exchange(
   input: PresignedRequest,
@@ -24,40 +22,51 @@ export function exchange(
   /** False for a body that can be sent only once (a stream): no retry, no resend after a refresh. */
   replayable = true,
 ): Promise<Response> {
-  const tolerance = (options.clockTolerance ?? DEFAULT_CLOCK_TOLERANCE) * 1000;
+  const { refresh, now = Date.now } = options;
+  const tolerance = (options.clockTolerance ?? 5) * 1000;
   let current: unknown = input;
   let refreshedAfterRejection = false;
 
-  const ready = async (value: unknown, refreshed?: boolean): Promise<[ParsedDescriptor, Record<string, string>]> => {
+  /** Checks a descriptor (refreshing it once when it has expired): its URL and the headers to send. */
+  const ready = async (value: unknown, refreshed?: boolean): Promise<[string, Record<string, string>]> => {
     const d = readDescriptor(value, 'ERR_MISSING_SIGNED_HEADER');
-    if (d.request.method !== method) {
-      throw new PresignError(
-        'ERR_INVALID_DESCRIPTOR',
-        `This call sends ${method}; the descriptor is for ${d.request.method}`,
-      );
+    const { request } = d;
+    if (request.method !== method) {
+      throw new PresignError('ERR_INVALID_DESCRIPTOR', `The descriptor is for ${request.method}, not ${method}`);
     }
     const headers = headersToSend(d, options.headers);
     check?.(d);
-    const error = expiryError(d, +(options.now?.() ?? Date.now()), tolerance);
-    if (error?.code === 'ERR_EXPIRED' && options.refresh && !refreshed) return ready(await options.refresh(), true);
-    if (error) throw error;
-    current = d.request;
-    return [d, headers];
+    const limit = +now() + tolerance;
+    if (d.signedAt > limit) throw new PresignError('ERR_NOT_YET_VALID', 'The descriptor is signed in the future');
+    if (d.expiresAt <= limit) {
+      if (refresh && !refreshed) return ready(await refresh(), true);
+      throw new PresignError('ERR_EXPIRED', `The descriptor expires at ${request.expiresAt}`, { hint: EXPIRED_HINT });
+    }
+    current = request;
+    return [request.url, headers];
   };
 
   return withRetry(
     async () => {
-      let [d, headers] = await ready(current);
+      let [url, headers] = await ready(current);
       for (;;) {
-        const response = await attempt(d, headers);
+        const response = await attempt(url, headers);
         if (response.ok) return response;
-        const error = await responseError(response, method, d.request.url);
-        if (!options.refresh || !replayable || refreshedAfterRejection || !isExpiry(error)) throw error;
+        const error = await responseError(response, method, url);
+        // Once, and only when S3 said the signature or its token expired: a fresh descriptor cures that.
+        if (
+          !refresh ||
+          !replayable ||
+          refreshedAfterRejection ||
+          (error.hint !== EXPIRED_HINT && error.s3Code !== 'ExpiredToken')
+        ) {
+          throw error;
+        }
         refreshedAfterRejection = true;
-        [d, headers] = await ready(await options.refresh(), true);
+        [url, headers] = await ready(await refresh(), true);
       }
     },
-    retryPolicy(replayable ? options.retry : 0),
+    replayable ? options.retry : 0,
     options.signal,
     method === 'PUT' || method === 'GET',
   );

@@ -7,7 +7,7 @@ import type { PresignedRequest } from '../descriptor.js';
 import { isPresignError, PresignError, redactUrl } from '../errors.js';
 import { parseS3ErrorXml } from '../s3/error-xml.js';
 import { exchange } from './exchange.js';
-import { retryPolicy, withRetry } from './retry.js';
+import { withRetry } from './retry.js';
 import { send } from './transport.js';
 import type { Progress, RequestOptions, RetryOptions } from './types.js';
 import { upload as uploadOne } from './upload.js';
@@ -558,7 +558,7 @@ export async function uploadMultipart(
           upload.abort,
           { ...common, ...(options.signRequest ? { refresh: () => options.signRequest!('abort') } : {}) },
           'DELETE',
-          (d, headers) => send({ method: 'DELETE', url: d.request.url, headers, fetch: options.fetch }),
+          (url, headers) => send('DELETE', url, headers, { fetch: options.fetch }),
         );
       }
     } catch {
@@ -599,21 +599,12 @@ export async function uploadMultipart(
                 ...(options.signRequest ? { refresh: () => options.signRequest!('complete') } : {}),
               },
               'POST',
-              (d, headers) =>
-                send({
-                  method: 'POST',
-                  url: d.request.url,
-                  headers,
-                  body: xml,
-                  size: xml.byteLength,
-                  signal,
-                  fetch: options.fetch,
-                }),
+              (url, headers) => send('POST', url, headers, { signal, fetch: options.fetch }, xml, xml.byteLength),
             );
             return completionResult(await response.text(), response);
           },
           // Completion is safe to repeat (S3 documents retrying it), unlike most POSTs.
-          retryPolicy(options.retry),
+          options.retry,
           signal,
           true,
         );

@@ -14,7 +14,7 @@ import {
   parseCondition,
 } from '../s3/post-policy.js';
 import { progressReporter } from './progress.js';
-import { retryPolicy, withRetry } from './retry.js';
+import { withRetry } from './retry.js';
 import { responseError } from './s3-error.js';
 import { send } from './transport.js';
 import type { Progress, RetryOptions } from './types.js';
@@ -268,21 +268,22 @@ export async function submitPost(
   const response = await withRetry(
     async () => {
       if (checked.expiresAt <= clock()) fail('ERR_EXPIRED', 'The presigned POST expired before the upload started');
-      const res = await send({
-        method: 'POST',
+      const res = await send(
+        'POST',
         url,
-        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+        { 'content-type': `multipart/form-data; boundary=${boundary}` },
+        {
+          signal: options.signal,
+          fetch: fetcher && ((input, init) => fetcher(input, { ...init, redirect: redirect ? 'manual' : 'follow' })),
+        },
         body,
-        size: body.size,
-        signal: options.signal,
-        fetch: fetcher && ((input, init) => fetcher(input, { ...init, redirect: redirect ? 'manual' : 'follow' })),
-        onUploadProgress:
-          options.onProgress && ((sent) => report(Math.min(Math.max(sent - head, 0), blob.size), blob.size)),
-      });
+        body.size,
+        options.onProgress && ((sent) => report(Math.min(Math.max(sent - head, 0), blob.size), blob.size)),
+      );
       if (res.ok || res.status === 303 || res.type === 'opaqueredirect') return res;
       throw await responseError(res, 'POST', url);
     },
-    retryPolicy(options.retry),
+    options.retry,
     options.signal,
   );
   report(blob.size, blob.size, true);

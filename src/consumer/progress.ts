@@ -10,12 +10,30 @@ export function progressReporter(
   let last = -1;
   return (bytes, total, final) => {
     if (final) total = bytes;
-    else if (bytes <= last || (total !== undefined && bytes >= total)) return;
+    else if (bytes <= last || bytes >= (total ?? Number.POSITIVE_INFINITY)) return;
     last = bytes;
     on?.({
       transferredBytes: bytes,
       totalBytes: total,
-      percent: total === undefined ? undefined : total === 0 ? 100 : (bytes / total) * 100,
+      percent: total === undefined ? undefined : total ? (bytes / total) * 100 : 100,
     });
   };
+}
+
+/** `stream` with its chunks counted as they pass: `on(bytes)` after each, `on(bytes, true)` at its end. */
+export function tap(
+  stream: ReadableStream<Uint8Array>,
+  on: (bytes: number, end?: boolean) => void,
+): ReadableStream<Uint8Array> {
+  let bytes = 0;
+  return stream.pipeThrough(
+    new TransformStream({
+      transform(chunk, controller) {
+        controller.enqueue(chunk);
+        bytes += chunk.byteLength;
+        on(bytes);
+      },
+      flush: () => on(bytes, true),
+    }),
+  );
 }

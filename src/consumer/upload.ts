@@ -1,5 +1,5 @@
 import type { PresignedRequest } from '../descriptor.js';
-import { bodySize, toPayload } from './checks.js';
+import { bodySize, isStream, toPayload } from './checks.js';
 import { exchange } from './exchange.js';
 import { progressReporter } from './progress.js';
 import { send } from './transport.js';
@@ -16,35 +16,22 @@ export async function upload(
   options: UploadOptions = {},
 ): Promise<UploadResult> {
   const payload = toPayload(body);
-  const report = progressReporter(options.onProgress);
+  const { onProgress } = options;
+  const report = progressReporter(onProgress);
   let size = 0;
-  const response = await exchange(
+  const { status, headers } = await exchange(
     request,
     options,
     'PUT',
-    (d, headers) =>
-      send({
-        method: 'PUT',
-        url: d.request.url,
-        headers,
-        body: payload.data,
-        size,
-        signal: options.signal,
-        fetch: options.fetch,
-        onUploadProgress: options.onProgress && ((sent) => report(sent, size)),
-      }),
+    (url, signed) => send('PUT', url, signed, options, payload, size, onProgress && ((sent) => report(sent, size))),
     (d) => {
       size = bodySize(d, payload);
     },
-    payload.size !== undefined,
+    !isStream(payload),
   );
   report(size, size, true);
-  const headers = response.headers;
+  const result: UploadResult = { status, etag: headers.get('etag') ?? undefined, headers };
   const versionId = headers.get('x-amz-version-id');
-  return {
-    status: response.status,
-    etag: headers.get('etag') ?? undefined,
-    headers,
-    ...(versionId ? { versionId } : {}),
-  };
+  if (versionId) result.versionId = versionId;
+  return result;
 }
