@@ -19,13 +19,9 @@ export interface PresignedRequest {
 
 export const PRESIGNED_METHODS: readonly PresignedMethod[] = ['GET', 'PUT', 'HEAD', 'DELETE', 'POST'];
 
-/** Query parameters of a SigV4 presigned URL the consumer reads (wire names, case-sensitive). */
-const Q_DATE = 'X-Amz-Date';
-const Q_EXPIRES = 'X-Amz-Expires';
-const Q_SIGNED_HEADERS = 'X-Amz-SignedHeaders';
-export const Q_CREDENTIAL = 'X-Amz-Credential';
-const Q_SIGNATURE = 'X-Amz-Signature';
-export const Q_SECURITY_TOKEN = 'X-Amz-Security-Token';
+/** Query parameters of a SigV4 presigned URL (wire names, case-sensitive), without their `X-Amz-`. */
+export const Q_CREDENTIAL = 'Credential';
+export const Q_SECURITY_TOKEN = 'Security-Token';
 /** SigV4 query signatures live at most seven days. */
 const MAX_EXPIRES = 604_800;
 /**
@@ -47,6 +43,9 @@ export interface ParsedDescriptor {
   signedHeaders: string[];
 }
 
+/** The `X-Amz-${name}` query parameter of a presigned URL. */
+export const amzParam = (url: URL, name: string): string | null => url.searchParams.get(`X-Amz-${name}`);
+
 /**
  * Reads the signature's own facts from a presigned URL (date, lifetime, signed headers) or throws
  * `ERR_INVALID_DESCRIPTOR` naming the part at fault, never quoting the URL.
@@ -57,30 +56,28 @@ export function readPresignedUrl(url: unknown): Omit<ParsedDescriptor, 'request'
     parsedUrl = new URL(url as string);
   } catch {}
   need(/^https?:$/.test(parsedUrl?.protocol as string), 'url');
-  const q = parsedUrl!.searchParams;
-  const signedAt = Date.parse(String(q.get(Q_DATE)).replace(AMZ_DATE, '$1-$2-$3T$4:$5:$6Z'));
-  const expires = Number(q.get(Q_EXPIRES));
-  const signedHeaders = String(q.get(Q_SIGNED_HEADERS)).split(';');
-  need(q.get(Q_SIGNATURE), Q_SIGNATURE);
-  need(q.get(Q_CREDENTIAL), Q_CREDENTIAL);
-  need(signedAt >= 0, Q_DATE);
-  need(Number.isInteger(expires) && expires > 0 && expires <= MAX_EXPIRES, Q_EXPIRES);
-  need(signedHeaders.includes(HOST), Q_SIGNED_HEADERS);
+  const q = (name: string) => amzParam(parsedUrl!, name);
+  const signedAt = Date.parse(String(q('Date')).replace(AMZ_DATE, '$1-$2-$3T$4:$5:$6Z'));
+  const expires = Number(q('Expires'));
+  const signedHeaders = String(q('SignedHeaders')).split(';');
+  need(q('Signature') && q(Q_CREDENTIAL), 'X-Amz-Signature or X-Amz-Credential');
+  need(signedAt >= 0, 'X-Amz-Date');
+  need(Number.isInteger(expires) && expires > 0 && expires <= MAX_EXPIRES, 'X-Amz-Expires');
+  need(signedHeaders.includes(HOST), 'X-Amz-SignedHeaders');
   return { parsedUrl: parsedUrl!, signedAt, expiresAt: signedAt + expires * 1000, signedHeaders };
 }
 
 /**
- * Validates a descriptor received over the wire: its shape, method and URL, that its headers are
- * exactly the signed ones but host (`missing` is the code when one lacks a value), and that
- * `expiresAt` agrees with `X-Amz-Date` + `X-Amz-Expires`. Returns a copy with lower-case header names.
+ * Validates a descriptor received over the wire: its shape, method (`method` when given) and URL, that
+ * its headers are exactly the signed ones but host, and that `expiresAt` agrees with `X-Amz-Date` +
+ * `X-Amz-Expires`. A signed header without a value is `ERR_INVALID_DESCRIPTOR`, or, when sending
+ * (`method` given), `ERR_MISSING_SIGNED_HEADER`. Returns a copy with lower-case header names.
  */
-export function readDescriptor(
-  value: unknown,
-  missing: 'ERR_INVALID_DESCRIPTOR' | 'ERR_MISSING_SIGNED_HEADER' = 'ERR_INVALID_DESCRIPTOR',
-): ParsedDescriptor {
-  const { method, url, headers, expiresAt } = Object(value) as PresignedRequest;
-  need(PRESIGNED_METHODS.includes(method), 'method');
-  const facts = readPresignedUrl(url);
+export function readDescriptor(value: unknown, method?: PresignedMethod): ParsedDescriptor {
+  const d = Object(value) as PresignedRequest;
+  const { headers, expiresAt } = d;
+  need(method ? d.method === method : PRESIGNED_METHODS.includes(d.method), `method ${d.method}`);
+  const facts = readPresignedUrl(d.url);
   need(typeof headers === 'object' && headers, 'headers');
   const lower: Record<string, string> = {};
   for (const [name, v] of Object.entries(headers)) {
@@ -89,10 +86,15 @@ export function readDescriptor(
     lower[n] = v;
   }
   for (const n of facts.signedHeaders) {
-    if (n !== HOST && !(n in lower)) throw new PresignError(missing, `The descriptor has no value for signed ${n}`);
+    if (n !== HOST && !(n in lower)) {
+      throw new PresignError(
+        method ? 'ERR_MISSING_SIGNED_HEADER' : 'ERR_INVALID_DESCRIPTOR',
+        `No value for signed ${n}`,
+      );
+    }
   }
   need(Math.abs(Date.parse(expiresAt) - facts.expiresAt) < 1000, 'expiresAt');
-  return { request: { method, url, headers: lower, expiresAt }, ...facts };
+  return { request: { method: d.method, url: d.url, headers: lower, expiresAt }, ...facts };
 }
 
 /**

@@ -91,7 +91,7 @@ export function isPresignError<C extends PresignErrorCode>(
   return PresignError.is(value) && (code === undefined || value.code === code);
 }
 
-const SECRET_PARAMS = /([?&](?:X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token)=)[^&#]*/gi;
+const SECRET_PARAMS = /([?&]X-Amz-(?:Signature|Credential|Security-Token)=)[^&#]*/gi;
 
 /** Replaces the signature, credential and session token of a presigned URL with `REDACTED`. */
 export function redactUrl(url: string): string {

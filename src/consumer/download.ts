@@ -22,11 +22,10 @@ export async function download<As extends BodyForm = 'blob'>(
   const { status, headers } = await exchange(request, options, 'GET', async (url, signed) => {
     let response = await send('GET', url, signed, options);
     if (response.ok) {
-      if (onProgress) {
+      // (A GET answered by fetch always has a body stream; a mock's null body has nothing to count.)
+      if (onProgress && response.body) {
         const length = response.headers.get(CONTENT_LENGTH);
-        const counted = tap(response.body ?? new Blob().stream(), (n, end) =>
-          report(n, end ? n : length === null ? undefined : +length, end),
-        );
+        const counted = tap(response.body, (n, end) => report(n, end ? n : length === null ? undefined : +length, end));
         // The same status and headers (a Blob takes its type from them), the body counted as it is read.
         response = new Response(counted, response);
       }

@@ -1,14 +1,16 @@
 /**
  * A presigned request from descriptor to successful response, the layer upload and download share:
- * validation, parity and expiry checks (before the network, and again on every attempt, since a retry
- * can cross the expiry), `refresh`, retries, and S3's error body turned into `ERR_S3`.
+ * validation, header parity and expiry checks (before the network, and again on every attempt, since a
+ * retry can cross the expiry), `refresh`, retries, and S3's error body turned into `ERR_S3`.
+ * Each refusal has its own code, so a caller (or a test) can tell them apart without reading text.
  */
-import { type ParsedDescriptor, type PresignedMethod, type PresignedRequest, readDescriptor } from '../descriptor.js';
+import { type PresignedMethod, type PresignedRequest, readDescriptor } from '../descriptor.js';
 import { PresignError } from '../errors.js';
-import { headersToSend } from './checks.js';
 import { withRetry } from './retry.js';
 import { EXPIRED_HINT, responseError } from './s3-error.js';
 import type { RequestOptions } from './types.js';
+
+const HOST = 'host';
 
 /** Sends to a checked descriptor's URL with the headers to send; resolves with the response whatever its status. */
 export type Attempt = (url: string, headers: Record<string, string>) => Promise<Response>;
@@ -18,7 +20,8 @@ export function exchange(
   options: RequestOptions,
   method: PresignedMethod,
   attempt: Attempt,
-  check?: (descriptor: ParsedDescriptor) => void,
+  /** More checks of a descriptor, given its signed headers (lower-case names). */
+  check?: (signed: Record<string, string>) => void,
   /** False for a body that can be sent only once (a stream): no retry, no resend after a refresh. */
   replayable = true,
 ): Promise<Response> {
@@ -27,43 +30,60 @@ export function exchange(
   let current: unknown = input;
   let refreshedAfterRejection = false;
 
-  /** Checks a descriptor (refreshing it once when it has expired): its URL and the headers to send. */
-  const ready = async (value: unknown, refreshed?: boolean): Promise<[string, Record<string, string>]> => {
-    const d = readDescriptor(value, 'ERR_MISSING_SIGNED_HEADER');
-    const { request } = d;
-    if (request.method !== method) {
-      throw new PresignError('ERR_INVALID_DESCRIPTOR', `The descriptor is for ${request.method}, not ${method}`);
-    }
-    const headers = headersToSend(d, options.headers);
-    check?.(d);
-    const limit = +now() + tolerance;
-    if (d.signedAt > limit) throw new PresignError('ERR_NOT_YET_VALID', 'The descriptor is signed in the future');
-    if (d.expiresAt <= limit) {
-      if (refresh && !refreshed) return ready(await refresh(), true);
-      throw new PresignError('ERR_EXPIRED', `The descriptor expires at ${request.expiresAt}`, { hint: EXPIRED_HINT });
-    }
-    current = request;
-    return [request.url, headers];
-  };
-
   return withRetry(
     async () => {
-      let [url, headers] = await ready(current);
+      let refreshedBeforeSending = false;
       for (;;) {
-        const response = await attempt(url, headers);
-        if (response.ok) return response;
-        const error = await responseError(response, method, url);
-        // Once, and only when S3 said the signature or its token expired: a fresh descriptor cures that.
-        if (
-          !refresh ||
-          !replayable ||
-          refreshedAfterRejection ||
-          (error.hint !== EXPIRED_HINT && error.s3Code !== 'ExpiredToken')
-        ) {
-          throw error;
+        let sent = false;
+        try {
+          const { request, parsedUrl, signedAt, expiresAt } = readDescriptor(current, method);
+          // The headers to send: exactly the signed ones (so a signed content-type beats a Blob's own
+          // type), plus extra headers that neither change a signed value (S3 would answer
+          // SignatureDoesNotMatch) nor add an unsigned `x-amz-*` one (S3 refuses those too). Values are
+          // not quoted: some are keys (SSE-C).
+          const signed = request.headers;
+          const headers = { ...signed };
+          for (const [name, raw] of Object.entries(options.headers ?? {})) {
+            const lower = name.toLowerCase();
+            // SigV4 compares values trimmed with runs of spaces folded; so does the producer's descriptor.
+            const text = String(raw)
+              .trim()
+              .replace(/[\t ]+/g, ' ');
+            // host is always signed, from the URL; sending another would break the signature.
+            const want = lower === HOST ? parsedUrl.host : signed[lower];
+            if (want === undefined ? lower.startsWith('x-amz-') : text !== want) {
+              throw new PresignError(
+                want === undefined ? 'ERR_UNSIGNED_HEADER' : 'ERR_HEADER_MISMATCH',
+                `Header ${lower} is not signed${want === undefined ? '' : ' with this value'}`,
+              );
+            }
+            if (lower !== HOST) headers[lower] = text;
+          }
+          check?.(signed);
+          const limit = +now() + tolerance;
+          if (signedAt > limit) throw new PresignError('ERR_NOT_YET_VALID', 'Signed in the future: check the clock');
+          if (expiresAt <= limit) {
+            throw new PresignError('ERR_EXPIRED', `Expires at ${request.expiresAt}`, { hint: EXPIRED_HINT });
+          }
+          current = request;
+          sent = true;
+          const response = await attempt(request.url, headers);
+          if (response.ok) return response;
+          throw await responseError(response, method, request.url);
+        } catch (error) {
+          // A descriptor that expired gets one fresh one before it is sent, and one after S3 said it
+          // expired (unless the body can be sent only once); every other failure is the caller's.
+          if (
+            !refresh ||
+            (error as PresignError)?.hint !== EXPIRED_HINT ||
+            (sent ? refreshedAfterRejection || !replayable : refreshedBeforeSending)
+          ) {
+            throw error;
+          }
+          if (sent) refreshedAfterRejection = true;
+          else refreshedBeforeSending = true;
+          current = await refresh();
         }
-        refreshedAfterRejection = true;
-        [url, headers] = await ready(await refresh(), true);
       }
     },
     replayable ? options.retry : 0,

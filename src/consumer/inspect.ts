@@ -1,4 +1,5 @@
 import {
+  amzParam,
   type PresignedMethod,
   type PresignedRequest,
   Q_CREDENTIAL,
@@ -50,7 +51,7 @@ export function inspectPresignedUrl(
 ): PresignedUrlInfo {
   const request = typeof url === 'string' ? undefined : url;
   const { parsedUrl, signedAt, expiresAt, signedHeaders } = readPresignedUrl(request ? request.url : url);
-  const [accessKeyId = '', , region = '', service = ''] = (parsedUrl.searchParams.get(Q_CREDENTIAL) ?? '').split('/');
+  const [accessKeyId = '', , region = '', service = ''] = (amzParam(parsedUrl, Q_CREDENTIAL) ?? '').split('/');
   const host = parsedUrl.host;
   const segments = parsedUrl.pathname.slice(1).split('/');
   const bucket = VIRTUAL_HOST.exec(parsedUrl.hostname)?.[1] ?? segments.shift();
@@ -62,7 +63,7 @@ export function inspectPresignedUrl(
     region,
     service,
     accessKeyId,
-    temporaryCredentials: parsedUrl.searchParams.has(Q_SECURITY_TOKEN),
+    temporaryCredentials: amzParam(parsedUrl, Q_SECURITY_TOKEN) !== null,
     signedHeaders,
     issuedAt: new Date(signedAt).toISOString().replace('.000Z', 'Z'),
     expiresAt: new Date(expiresAt).toISOString().replace('.000Z', 'Z'),

@@ -10,7 +10,8 @@ export function progressReporter(
   let last = -1;
   return (bytes, total, final) => {
     if (final) total = bytes;
-    else if (bytes <= last || bytes >= (total ?? Number.POSITIVE_INFINITY)) return;
+    // (`bytes >= undefined` is false: an unknown total holds nothing back.)
+    else if (bytes <= last || bytes >= total!) return;
     last = bytes;
     on?.({
       transferredBytes: bytes,

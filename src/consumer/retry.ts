@@ -11,20 +11,22 @@ import { isPresignError } from '../errors.js';
 import { abortError } from './s3-error.js';
 import type { RetryOptions } from './types.js';
 
-/** Resolves after `ms`, or rejects with `ERR_ABORTED` as soon as `signal` aborts. */
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const stop = () => {
-      clearTimeout(timer);
-      reject(abortError(signal));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', stop);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', stop, { once: true });
+/**
+ * Resolves after `ms`, or at once when `signal` aborts (the loop then rejects with `ERR_ABORTED`). The
+ * listener stays on the signal after the delay; it then only clears a finished timer: a no-op.
+ */
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve(0);
+      },
+      { once: true },
+    );
   });
-}
 
 /** Runs `attempt(n)` until it succeeds, fails in a way not worth retrying, or the retries are spent. */
 export async function withRetry<T>(

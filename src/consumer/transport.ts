@@ -36,48 +36,40 @@ export async function send(
   size?: number,
   onUploadProgress?: (sentBytes: number) => void,
 ): Promise<Response> {
-  const fail = (error: unknown) => networkError(error, method, url, signal);
   const headers = { ...signed };
   delete headers[CONTENT_LENGTH];
-  if (onUploadProgress && body && typeof XMLHttpRequest === 'function' && !fetcher && !isStream(body)) {
-    return new Promise((resolve, reject) => {
-      const xhr = new XMLHttpRequest();
-      xhr.open(method, url);
-      for (const name in headers) xhr.setRequestHeader(name, headers[name]!);
-      xhr.upload.onprogress = (event) => onUploadProgress(event.loaded);
-      xhr.onload = () => {
-        // A throw inside an event handler would leave this promise pending for ever.
-        try {
-          const fields = xhr.getAllResponseHeaders().matchAll(/^([^:\r\n]+): (.*)$/gm);
-          resolve(
-            new Response(xhr.response || null, {
-              status: xhr.status,
-              headers: [...fields].map((m) => [m[1]!, m[2]!] as [string, string]),
-            }),
-          );
-        } catch (error) {
-          reject(fail(error));
-        }
-      };
-      // An abort through `signal` becomes ERR_ABORTED in `fail`.
-      xhr.onerror = xhr.onabort = () => reject(fail(TypeError('XMLHttpRequest failed')));
-      // A listener left on a long-lived signal after the response only calls abort() on a finished XHR: a no-op.
-      signal?.addEventListener('abort', () => xhr.abort(), { once: true });
-      // abort() before send() fires no event: an already aborted signal must reject here.
-      if (signal?.aborted) reject(fail(0));
-      else xhr.send(body as XMLHttpRequestBodyInit);
-    });
-  }
-  if (body && (onUploadProgress || isStream(body))) {
-    const stream = isStream(body) ? body : chunks(body);
-    body = onUploadProgress ? tap(stream, onUploadProgress) : stream;
-    headers[CONTENT_LENGTH] = String(size);
-  }
   try {
+    if (onUploadProgress && body && typeof XMLHttpRequest !== 'undefined' && !fetcher && !isStream(body)) {
+      const xhr = new XMLHttpRequest();
+      // Settles on the XHR's load, error or abort event; an error or abort rejects with the event.
+      await new Promise((resolve, reject) => {
+        xhr.open(method, url);
+        for (const name in headers) xhr.setRequestHeader(name, headers[name]!);
+        xhr.upload.onprogress = (event) => onUploadProgress(event.loaded);
+        xhr.onload = resolve;
+        xhr.onerror = xhr.onabort = reject;
+        // A listener left on a long-lived signal after the response only calls abort() on a finished XHR: a no-op.
+        signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+        // abort() before send() fires no event: an already aborted signal must reject here.
+        if (signal?.aborted) reject();
+        else xhr.send(body as XMLHttpRequestBodyInit);
+      });
+      const fields = xhr.getAllResponseHeaders().matchAll(/^([^:\r\n]+): (.*)$/gm);
+      return new Response(xhr.response || null, {
+        status: xhr.status,
+        headers: [...fields].map((m) => [m[1]!, m[2]!] as [string, string]),
+      });
+    }
+    if (body && (onUploadProgress || isStream(body))) {
+      const stream = isStream(body) ? body : chunks(body);
+      body = onUploadProgress ? tap(stream, onUploadProgress) : stream;
+      headers[CONTENT_LENGTH] = String(size);
+    }
     // duplex: required by fetch for a stream body.
     return await (fetcher ?? fetch)(url, { method, headers, body, signal, duplex: 'half' } as RequestInit);
   } catch (error) {
-    throw fail(error);
+    // ERR_ABORTED when `signal` aborted, else ERR_NETWORK.
+    throw networkError(error, method, url, signal);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { PresignedRequest } from '../descriptor.js';
-import { bodySize, isStream, toPayload } from './checks.js';
+import { isStream, toPayload } from './checks.js';
 import { exchange } from './exchange.js';
 import { progressReporter } from './progress.js';
 import { send } from './transport.js';
@@ -15,7 +15,7 @@ export async function upload(
   body: UploadBody,
   options: UploadOptions = {},
 ): Promise<UploadResult> {
-  const payload = toPayload(body);
+  const [payload, sizeFor] = toPayload(body);
   const { onProgress } = options;
   const report = progressReporter(onProgress);
   let size = 0;
@@ -24,8 +24,8 @@ export async function upload(
     options,
     'PUT',
     (url, signed) => send('PUT', url, signed, options, payload, size, onProgress && ((sent) => report(sent, size))),
-    (d) => {
-      size = bodySize(d, payload);
+    (signed) => {
+      size = sizeFor(signed);
     },
     !isStream(payload),
   );
