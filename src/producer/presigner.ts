@@ -231,8 +231,14 @@ export class PresignerImpl implements Presigner {
     signingDate: Date | undefined,
     requestedExpiresIn: number | undefined,
   ): SigningContext | Promise<SigningContext> {
-    const date = signingDate ?? this.now();
-    const ms = date instanceof Date ? date.getTime() : Number.NaN;
+    let ms: number;
+    if (signingDate === undefined && this.options.now === undefined) {
+      // No clock given: Date.now() saves a Date object per URL.
+      ms = Date.now();
+    } else {
+      const date = signingDate ?? this.now();
+      ms = date instanceof Date ? date.getTime() : Number.NaN;
+    }
     if (!Number.isFinite(ms)) throw new PresignError('ERR_INVALID_OPTION', 'signingDate must be a valid Date');
     const signedAt = ms - (((ms % 1000) + 1000) % 1000);
     const resolved = this.resolved;

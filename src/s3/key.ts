@@ -4,6 +4,7 @@ import { MAX_KEY_BYTES } from './limits.js';
 // Control characters cannot travel in a URL path reliably (C0 and DEL).
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the point of this pattern
 const CONTROL = /[\u0000-\u001f\u007f]/;
+const PLAIN = /^[A-Za-z0-9\-._~/]*$/;
 const DOT_SEGMENT = /(^|\/)\.{1,2}(\/|$)/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
@@ -19,6 +20,9 @@ export function assertObjectKey(key: unknown): asserts key is string {
   if (typeof key !== 'string' || key === '') {
     throw new PresignError('ERR_INVALID_KEY', 'An object key is required and must be a non-empty string');
   }
+  // Most keys are unreserved ASCII and slashes: one pattern rules out control characters and
+  // surrogates, the length is the byte length, and only dot segments are left to check.
+  if (PLAIN.test(key) && key.length <= MAX_KEY_BYTES && !DOT_SEGMENT.test(key)) return;
   if (key.length * 3 > MAX_KEY_BYTES && encoder.encode(key).length > MAX_KEY_BYTES) {
     throw new PresignError(
       'ERR_INVALID_KEY',

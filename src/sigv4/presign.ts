@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import {
   ALGORITHM,
   Q_ALGORITHM,
@@ -40,6 +40,42 @@ export interface QuerySigningOutput {
   url: string;
   signature: string;
   canonicalRequest: string;
+}
+
+// `crypto.hash` (Node >= 20.12) hashes in one call, without a Hash object and its stream machinery.
+const sha256Hex: (data: string) => string =
+  typeof crypto.hash === 'function'
+    ? (data) => crypto.hash('sha256', data, 'hex')
+    : (data) => crypto.createHash('sha256').update(data).digest('hex');
+
+// HMAC-SHA256 from its definition (RFC 2104), H((K ^ opad) || H((K ^ ipad) || m)), over buffers
+// preallocated per signing key with the padded key written once: no Hmac object and no key set-up
+// per URL. The string to sign is ASCII, so latin1 writes it byte for byte.
+interface HmacPads {
+  inner: Buffer;
+  outer: Buffer;
+}
+const pads = new WeakMap<Buffer, HmacPads>();
+const BLOCK = 64;
+const MAX_MESSAGE = 448;
+
+export function hmacHex(key: Buffer, message: string): string {
+  if (typeof crypto.hash !== 'function' || message.length > MAX_MESSAGE || key.length > BLOCK) {
+    return crypto.createHmac('sha256', key).update(message).digest('hex');
+  }
+  let p = pads.get(key);
+  if (p === undefined) {
+    p = { inner: Buffer.alloc(BLOCK + MAX_MESSAGE), outer: Buffer.alloc(BLOCK + 32) };
+    for (let i = 0; i < BLOCK; i++) {
+      const k = i < key.length ? (key[i] as number) : 0;
+      p.inner[i] = k ^ 0x36;
+      p.outer[i] = k ^ 0x5c;
+    }
+    pads.set(key, p);
+  }
+  const length = p.inner.write(message, BLOCK, 'latin1');
+  crypto.hash('sha256', p.inner.subarray(0, BLOCK + length), 'buffer').copy(p.outer, BLOCK);
+  return crypto.hash('sha256', p.outer, 'hex');
 }
 
 function byName(a: readonly [string, string], b: readonly [string, string]): number {
@@ -104,8 +140,8 @@ export function signQuery(input: QuerySigningInput): QuerySigningOutput {
   }
 
   const canonicalRequest = `${input.method}\n${input.encodedPath}\n${queryString}\n${canonicalHeaders}\n${signedHeaders}\n${UNSIGNED_PAYLOAD}`;
-  const stringToSign = `${ALGORITHM}\n${input.amzDate}\n${scope}\n${createHash('sha256').update(canonicalRequest).digest('hex')}`;
-  const signature = createHmac('sha256', input.signingKey).update(stringToSign).digest('hex');
+  const stringToSign = `${ALGORITHM}\n${input.amzDate}\n${scope}\n${sha256Hex(canonicalRequest)}`;
+  const signature = hmacHex(input.signingKey, stringToSign);
   return {
     url: `${input.origin}${input.encodedPath}?${queryString}&${Q_SIGNATURE}=${signature}`,
     signature,
