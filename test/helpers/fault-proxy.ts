@@ -53,6 +53,11 @@ export async function startFaultProxy(target: string, options: { slowFirstByteMs
       },
     );
     forward.on('error', () => res.destroy());
+    // A client that goes away mid-body must not leave the upstream request hanging (the server
+    // would then wait for it on close).
+    res.on('close', () => {
+      if (!res.writableFinished) forward.destroy();
+    });
     req.pipe(forward);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
