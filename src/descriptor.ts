@@ -60,7 +60,7 @@ export function readPresignedUrl(url: unknown): Omit<ParsedDescriptor, 'request'
   const signedAt = Date.parse(String(q('Date')).replace(AMZ_DATE, '$1-$2-$3T$4:$5:$6Z'));
   const expires = Number(q('Expires'));
   const signedHeaders = String(q('SignedHeaders')).split(';');
-  need(q('Signature') && q(Q_CREDENTIAL), 'X-Amz-Signature or X-Amz-Credential');
+  need(q('Signature') && q(Q_CREDENTIAL), 'signature');
   need(signedAt >= 0, 'X-Amz-Date');
   need(Number.isInteger(expires) && expires > 0 && expires <= MAX_EXPIRES, 'X-Amz-Expires');
   need(signedHeaders.includes(HOST), 'X-Amz-SignedHeaders');
@@ -68,7 +68,8 @@ export function readPresignedUrl(url: unknown): Omit<ParsedDescriptor, 'request'
 }
 
 /**
- * Validates a descriptor received over the wire: its shape, method (`method` when given) and URL, that
+ * Validates a descriptor received over the wire: its shape, method (`method` when given; which methods
+ * exist is `parseDescriptor`'s check) and URL, that
  * its headers are exactly the signed ones but host, and that `expiresAt` agrees with `X-Amz-Date` +
  * `X-Amz-Expires`. A signed header without a value is `ERR_INVALID_DESCRIPTOR`, or, when sending
  * (`method` given), `ERR_MISSING_SIGNED_HEADER`. Returns a copy with lower-case header names.
@@ -76,7 +77,7 @@ export function readPresignedUrl(url: unknown): Omit<ParsedDescriptor, 'request'
 export function readDescriptor(value: unknown, method?: PresignedMethod): ParsedDescriptor {
   const d = Object(value) as PresignedRequest;
   const { headers, expiresAt } = d;
-  need(method ? d.method === method : PRESIGNED_METHODS.includes(d.method), `method ${d.method}`);
+  need(!method || d.method === method, `method ${d.method}`);
   const facts = readPresignedUrl(d.url);
   need(typeof headers === 'object' && headers, 'headers');
   const lower: Record<string, string> = {};
@@ -104,6 +105,7 @@ export function readDescriptor(value: unknown, method?: PresignedMethod): Parsed
  * @example const put = parseDescriptor(await (await fetch('/api/presign')).json());
  */
 export function parseDescriptor(value: unknown): PresignedRequest {
+  need(PRESIGNED_METHODS.includes((value as PresignedRequest)?.method), 'method');
   return readDescriptor(value).request;
 }
 

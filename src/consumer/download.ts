@@ -25,7 +25,7 @@ export async function download<As extends BodyForm = 'blob'>(
       // (A GET answered by fetch always has a body stream; a mock's null body has nothing to count.)
       if (onProgress && response.body) {
         const length = response.headers.get(CONTENT_LENGTH);
-        const counted = tap(response.body, (n, end) => report(n, end ? n : length === null ? undefined : +length, end));
+        const counted = tap(response.body, (n, end) => report(n, end ? n : length ? +length : undefined, end));
         // The same status and headers (a Blob takes its type from them), the body counted as it is read.
         response = new Response(counted, response);
       }

@@ -51,11 +51,11 @@ export function exchange(
               .replace(/[\t ]+/g, ' ');
             // host is always signed, from the URL; sending another would break the signature.
             const want = lower === HOST ? parsedUrl.host : signed[lower];
-            if (want === undefined ? lower.startsWith('x-amz-') : text !== want) {
-              throw new PresignError(
-                want === undefined ? 'ERR_UNSIGNED_HEADER' : 'ERR_HEADER_MISMATCH',
-                `Header ${lower} is not signed${want === undefined ? '' : ' with this value'}`,
-              );
+            if (want === undefined) {
+              if (lower.startsWith('x-amz-'))
+                throw new PresignError('ERR_UNSIGNED_HEADER', `Header ${lower} is not signed`);
+            } else if (text !== want) {
+              throw new PresignError('ERR_HEADER_MISMATCH', `Header ${lower} is signed with another value`);
             }
             if (lower !== HOST) headers[lower] = text;
           }

@@ -7,25 +7,22 @@
  * (https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/); never an abort, never a
  * request that is not idempotent. A delay ends at once on abort, with `ERR_ABORTED`.
  */
-import { isPresignError } from '../errors.js';
+import { PresignError } from '../errors.js';
 import { abortError } from './s3-error.js';
 import type { RetryOptions } from './types.js';
 
 /**
  * Resolves after `ms`, or at once when `signal` aborts (the loop then rejects with `ERR_ABORTED`). The
- * listener stays on the signal after the delay; it then only clears a finished timer: a no-op.
+ * listener stays on the signal after the delay (a signal aborts once, so it runs at most once, and then
+ * only clears a finished timer: a no-op).
  */
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve(0);
-      },
-      { once: true },
-    );
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve(0);
+    });
   });
 
 /** Runs `attempt(n)` until it succeeds, fails in a way not worth retrying, or the retries are spent. */
@@ -47,7 +44,7 @@ export async function withRetry<T>(
       return await attempt(n);
     } catch (error) {
       if (signal?.aborted) throw abortError(signal);
-      if (!isPresignError(error) || !idempotent || error.code === 'ERR_ABORTED') throw error;
+      if (!PresignError.is(error) || !idempotent || error.code === 'ERR_ABORTED') throw error;
       const { code, status = 0 } = error;
       if (
         !(

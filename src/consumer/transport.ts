@@ -48,8 +48,9 @@ export async function send(
         xhr.upload.onprogress = (event) => onUploadProgress(event.loaded);
         xhr.onload = resolve;
         xhr.onerror = xhr.onabort = reject;
-        // A listener left on a long-lived signal after the response only calls abort() on a finished XHR: a no-op.
-        signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+        // (A signal aborts once: no `once` needed.) A listener left on a long-lived signal after the
+        // response only calls abort() on a finished XHR: a no-op.
+        signal?.addEventListener('abort', () => xhr.abort());
         // abort() before send() fires no event: an already aborted signal must reject here.
         if (signal?.aborted) reject();
         else xhr.send(body as XMLHttpRequestBodyInit);
