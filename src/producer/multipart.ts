@@ -5,8 +5,7 @@ import { assertObjectKey } from '../s3/key.js';
 import { MAX_PARTS } from '../s3/limits.js';
 import { assertPartNumber, type PartPlan, partRange, planParts } from '../s3/multipart-plan.js';
 import { encodeKeyPath, uriEncode } from '../sigv4/encode.js';
-import { signQuery } from '../sigv4/presign.js';
-import type { PresignerImpl } from './presigner.js';
+import { type PresignerImpl, signAt } from './presigner.js';
 import { objectHeaders, type RequestParts } from './requests.js';
 import type { PutOptions } from './types.js';
 
@@ -377,22 +376,8 @@ async function signParts(
   for (let i = 0; i < partNumbers.length; i++) {
     const partNumber = partNumbers[i] as number;
     const partHeaders = headers[i] as Record<string, string>;
-    const { url } = signQuery({
-      method: 'PUT',
-      origin: target.origin,
-      host: target.host,
-      encodedPath,
-      query: [['partNumber', String(partNumber)], uploadId],
-      headers: partHeaders,
-      accessKeyId: context.credentials.accessKeyId,
-      sessionToken: context.credentials.sessionToken,
-      amzDate: context.amzDate,
-      region: context.region,
-      service: context.service,
-      expiresIn: context.expiresIn,
-      signingKey: context.signingKey,
-    });
-    out[i] = { partNumber, request: { method: 'PUT', url, headers: partHeaders, expiresAt: context.expiresAt } };
+    const query: ReadonlyArray<readonly [string, string]> = [['partNumber', String(partNumber)], uploadId];
+    out[i] = { partNumber, request: signAt(context, target, 'PUT', encodedPath, query, partHeaders) };
   }
   return out;
 }

@@ -415,13 +415,29 @@ function toSignRequest(
 
 function signWith(request: SignRequest, bucket: string, context: SigningContext): PresignedRequest {
   const target = context.target(bucket);
+  const path = request.key === undefined ? target.pathPrefix : target.pathPrefix + encodeKeyPath(request.key);
+  return signAt(context, target, request.method, path, request.query, request.headers);
+}
+
+/**
+ * Signs one request within a signing context: what `sign` ends in, and what batch signers (parts of
+ * a multipart upload) call in their loop after resolving the context and target once.
+ */
+export function signAt(
+  context: SigningContext,
+  target: BucketTarget,
+  method: PresignedMethod,
+  encodedPath: string,
+  query: ReadonlyArray<readonly [string, string]>,
+  headers: Record<string, string>,
+): PresignedRequest {
   const { url } = signQuery({
-    method: request.method,
+    method,
     origin: target.origin,
     host: target.host,
-    encodedPath: request.key === undefined ? target.pathPrefix : target.pathPrefix + encodeKeyPath(request.key),
-    query: request.query,
-    headers: request.headers,
+    encodedPath,
+    query,
+    headers,
     accessKeyId: context.credentials.accessKeyId,
     sessionToken: context.credentials.sessionToken,
     amzDate: context.amzDate,
@@ -430,7 +446,7 @@ function signWith(request: SignRequest, bucket: string, context: SigningContext)
     expiresIn: context.expiresIn,
     signingKey: context.signingKey,
   });
-  return { method: request.method, url, headers: request.headers, expiresAt: context.expiresAt };
+  return { method, url, headers, expiresAt: context.expiresAt };
 }
 
 /**
