@@ -31,17 +31,14 @@ const MAX_EXPIRES = 604_800;
 const AMZ_DATE = /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$|.*/;
 const HOST = 'host';
 
-/** A descriptor checked against its own URL, with what the signature says about it. */
-export interface ParsedDescriptor {
-  request: PresignedRequest;
-  parsedUrl: URL;
-  /** `X-Amz-Date`, ms since the epoch. */
-  signedAt: number;
-  /** `X-Amz-Date` + `X-Amz-Expires`, ms since the epoch. */
-  expiresAt: number;
-  /** `X-Amz-SignedHeaders`, lower-case. */
-  signedHeaders: string[];
-}
+/**
+ * What the signature of a presigned URL says about it: the URL, `X-Amz-Date` and `X-Amz-Date` +
+ * `X-Amz-Expires` (ms since the epoch), `X-Amz-SignedHeaders` (lower-case). A tuple: internal, and
+ * smaller in a browser bundle than an object with the same names.
+ */
+export type UrlFacts = [parsedUrl: URL, signedAt: number, expiresAt: number, signedHeaders: string[]];
+/** A descriptor checked against its own URL (its header names lower-cased), with what the signature says. */
+export type ParsedDescriptor = [request: PresignedRequest, ...UrlFacts];
 
 /** The `X-Amz-${name}` query parameter of a presigned URL. */
 export const amzParam = (url: URL, name: string): string | null => url.searchParams.get(`X-Amz-${name}`);
@@ -50,7 +47,7 @@ export const amzParam = (url: URL, name: string): string | null => url.searchPar
  * Reads the signature's own facts from a presigned URL (date, lifetime, signed headers) or throws
  * `ERR_INVALID_DESCRIPTOR` naming the part at fault, never quoting the URL.
  */
-export function readPresignedUrl(url: unknown): Omit<ParsedDescriptor, 'request'> {
+export function readPresignedUrl(url: unknown): UrlFacts {
   let parsedUrl: URL | undefined;
   try {
     parsedUrl = new URL(url as string);
@@ -64,7 +61,7 @@ export function readPresignedUrl(url: unknown): Omit<ParsedDescriptor, 'request'
   need(signedAt >= 0, 'X-Amz-Date');
   need(Number.isInteger(expires) && expires > 0 && expires <= MAX_EXPIRES, 'X-Amz-Expires');
   need(signedHeaders.includes(HOST), 'X-Amz-SignedHeaders');
-  return { parsedUrl: parsedUrl!, signedAt, expiresAt: signedAt + expires * 1000, signedHeaders };
+  return [parsedUrl!, signedAt, signedAt + expires * 1000, signedHeaders];
 }
 
 /**
@@ -79,14 +76,15 @@ export function readDescriptor(value: unknown, method?: PresignedMethod): Parsed
   const { headers, expiresAt } = d;
   need(!method || d.method === method, `method ${d.method}`);
   const facts = readPresignedUrl(d.url);
+  const [, , urlExpiresAt, signedHeaders] = facts;
   need(typeof headers === 'object' && headers, 'headers');
   const lower: Record<string, string> = {};
   for (const [name, v] of Object.entries(headers)) {
     const n = name.toLowerCase();
-    need(typeof v === 'string' && !(n in lower) && n !== HOST && facts.signedHeaders.includes(n), `header ${n}`);
+    need(typeof v === 'string' && !(n in lower) && n !== HOST && signedHeaders.includes(n), `header ${n}`);
     lower[n] = v;
   }
-  for (const n of facts.signedHeaders) {
+  for (const n of signedHeaders) {
     if (n !== HOST && !(n in lower)) {
       throw new PresignError(
         method ? 'ERR_MISSING_SIGNED_HEADER' : 'ERR_INVALID_DESCRIPTOR',
@@ -94,8 +92,8 @@ export function readDescriptor(value: unknown, method?: PresignedMethod): Parsed
       );
     }
   }
-  need(Math.abs(Date.parse(expiresAt) - facts.expiresAt) < 1000, 'expiresAt');
-  return { request: { method: d.method, url: d.url, headers: lower, expiresAt }, ...facts };
+  need(Math.abs(Date.parse(expiresAt) - urlExpiresAt) < 1000, 'expiresAt');
+  return [{ method: d.method, url: d.url, headers: lower, expiresAt }, ...facts];
 }
 
 /**
@@ -106,7 +104,7 @@ export function readDescriptor(value: unknown, method?: PresignedMethod): Parsed
  */
 export function parseDescriptor(value: unknown): PresignedRequest {
   need(PRESIGNED_METHODS.includes((value as PresignedRequest)?.method), 'method');
-  return readDescriptor(value).request;
+  return readDescriptor(value)[0];
 }
 
 function need(ok: unknown, what: string): asserts ok {

@@ -25,8 +25,7 @@ export function exchange(
   /** False for a body that can be sent only once (a stream): no retry, no resend after a refresh. */
   replayable = true,
 ): Promise<Response> {
-  const { refresh, now = Date.now } = options;
-  const tolerance = (options.clockTolerance ?? 5) * 1000;
+  const { refresh, now = Date.now, clockTolerance = 5 } = options;
   let current: unknown = input;
   let refreshedAfterRejection = false;
 
@@ -36,7 +35,7 @@ export function exchange(
       for (;;) {
         let sent = false;
         try {
-          const { request, parsedUrl, signedAt, expiresAt } = readDescriptor(current, method);
+          const [request, parsedUrl, signedAt, expiresAt] = readDescriptor(current, method);
           // The headers to send: exactly the signed ones (so a signed content-type beats a Blob's own
           // type), plus extra headers that neither change a signed value (S3 would answer
           // SignatureDoesNotMatch) nor add an unsigned `x-amz-*` one (S3 refuses those too). Values are
@@ -60,7 +59,7 @@ export function exchange(
             if (lower !== HOST) headers[lower] = text;
           }
           check?.(signed);
-          const limit = +now() + tolerance;
+          const limit = +now() + clockTolerance * 1000;
           if (signedAt > limit) throw new PresignError('ERR_NOT_YET_VALID', 'Signed in the future: check the clock');
           if (expiresAt <= limit) {
             throw new PresignError('ERR_EXPIRED', `Expires at ${request.expiresAt}`, { hint: EXPIRED_HINT });
@@ -86,8 +85,8 @@ export function exchange(
         }
       }
     },
-    replayable ? options.retry : 0,
+    // Only PUT and GET are retried: idempotent, and with a body that can be sent again.
+    replayable && (method === 'PUT' || method === 'GET') ? options.retry : 0,
     options.signal,
-    method === 'PUT' || method === 'GET',
   );
 }

@@ -50,7 +50,7 @@ export function inspectPresignedUrl(
   options: { now?: () => Date | number } = {},
 ): PresignedUrlInfo {
   const request = typeof url === 'string' ? undefined : url;
-  const { parsedUrl, signedAt, expiresAt, signedHeaders } = readPresignedUrl(request ? request.url : url);
+  const [parsedUrl, signedAt, expiresAt, signedHeaders] = readPresignedUrl(request ? request.url : url);
   const [accessKeyId = '', , region = '', service = ''] = (amzParam(parsedUrl, Q_CREDENTIAL) ?? '').split('/');
   const host = parsedUrl.host;
   const segments = parsedUrl.pathname.slice(1).split('/');

@@ -606,7 +606,6 @@ export async function uploadMultipart(
           // Completion is safe to repeat (S3 documents retrying it), unlike most POSTs.
           options.retry,
           signal,
-          true,
         );
       }
     } catch (error) {

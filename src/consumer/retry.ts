@@ -1,11 +1,12 @@
 /**
  * The consumer's retry loop, shared by every transfer (single PUT/GET here, UploadPart in multipart):
  *
- *   await withRetry((attempt) => sendOnce(), options.retry, options.signal, idempotent);
+ *   await withRetry((attempt) => sendOnce(), options.retry, options.signal);
  *
  * It retries `ERR_NETWORK`, and `ERR_S3` with a retryable status, after full-jitter delays
  * (https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/); never an abort, never a
- * request that is not idempotent. A delay ends at once on abort, with `ERR_ABORTED`.
+ * request that is not idempotent (callers pass `retry` 0 for those). A delay ends at once on abort, with
+ * `ERR_ABORTED`.
  */
 import { PresignError } from '../errors.js';
 import { abortError } from './s3-error.js';
@@ -30,7 +31,6 @@ export async function withRetry<T>(
   attempt: (n: number) => Promise<T>,
   retry: number | RetryOptions | undefined,
   signal?: AbortSignal,
-  idempotent = true,
 ): Promise<T> {
   const {
     limit = 2,
@@ -44,7 +44,7 @@ export async function withRetry<T>(
       return await attempt(n);
     } catch (error) {
       if (signal?.aborted) throw abortError(signal);
-      if (!PresignError.is(error) || !idempotent || error.code === 'ERR_ABORTED') throw error;
+      if (!PresignError.is(error) || error.code === 'ERR_ABORTED') throw error;
       const { code, status = 0 } = error;
       if (
         !(
@@ -56,7 +56,8 @@ export async function withRetry<T>(
         throw error;
       }
       if (n >= limit) {
-        error.message += ` (gave up after ${n + 1} attempts)`;
+        // (Said only when there were retries: not for a request sent once only, retry 0.)
+        if (n) error.message += ` (gave up after ${n + 1} attempts)`;
         throw error;
       }
       const ms = Math.random() * Math.min(backoffLimit, 300 * 2 ** n);
