@@ -7,15 +7,16 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const KB = 1024;
 
 /**
- * Issue 3's budgets are 2.5 KB gzip for upload + download and 5 KB for the whole consumer entry
- * (aws4fetch 2.6 KB, @uppy/aws-s3 10.8 KB). Neither is met yet (measured 2026-11-29: 4.0 KB and, with
- * multipart and POST, 9.3 KB): these ceilings hold the sizes where they are, so that nothing grows
- * unnoticed while the gap is closed, and come down to the targets as it closes.
+ * Issue 3's budgets (gzip, bundled for the browser with esbuild, minified): 2.5 KB for upload + download
+ * and 5 KB for the whole `s3-presign/consumer` entry (aws4fetch 2.6 KB, @uppy/aws-s3 10.8 KB); and the
+ * subpaths built on the same core: 7 KB for `s3-presign/consumer/multipart`, 5.5 KB for `/post`.
  */
-const TARGET = { uploadDownload: 2.5 * KB, entry: 5 * KB };
-const CEILING = { uploadDownload: 4.1 * KB, entry: 9.5 * KB };
-/** What a browser bundle of the consumer must never contain. */
+const TARGET = { uploadDownload: 2.5 * KB, entry: 5 * KB, multipart: 7 * KB, post: 5.5 * KB };
+/** What a browser bundle of the consumer must never contain: `node:*`, the producer, the signer. */
 const FORBIDDEN = /^node:|(^|\/)src\/(producer|sigv4)\/|(^|\/)src\/index\.ts$/;
+/** What the `s3-presign/consumer` entry must not carry either: the subpaths' own code. */
+const SUBPATHS =
+  /(^|\/)src\/(consumer-multipart\.ts|consumer-post\.ts|consumer\/multipart\.ts|consumer\/post\.ts|s3\/post-policy\.ts)$/;
 
 interface Bundle {
   gzipBytes: number;
@@ -50,21 +51,37 @@ function report(what: string, bytes: number, target: number): void {
 }
 
 describe('the consumer bundled for the browser', () => {
-  it('upload + download alone pull in nothing from node:* or the producer, and stay under their ceiling', async () => {
+  it('upload + download alone pull in nothing from node:*, the producer or the subpaths', async () => {
     const { gzipBytes, modules } = await bundle("export { upload, download } from './src/consumer/index.ts';");
-    expect(modules.filter((m) => FORBIDDEN.test(m))).toEqual([]);
+    expect(modules.filter((m) => FORBIDDEN.test(m) || SUBPATHS.test(m))).toEqual([]);
+    // The 2.5 KB target is not met yet (see the todo below): measured and reported, not asserted.
     report('upload + download', gzipBytes, TARGET.uploadDownload);
-    expect(gzipBytes).toBeLessThanOrEqual(CEILING.uploadDownload);
   });
 
-  it('the whole consumer entry pulls in nothing from node:* or the producer, and stays under its ceiling', async () => {
+  it.todo('upload + download stay within 2.5 KB gzip (issue 3; 3.3 KB at 2026-11-29)');
+
+  it('the whole consumer entry pulls in nothing from node:*, the producer or the subpaths, within 5 KB', async () => {
     const { gzipBytes, modules } = await bundle("export * from './src/consumer/index.ts';");
-    expect(modules.filter((m) => FORBIDDEN.test(m))).toEqual([]);
+    expect(modules.filter((m) => FORBIDDEN.test(m) || SUBPATHS.test(m))).toEqual([]);
     report('consumer entry', gzipBytes, TARGET.entry);
-    expect(gzipBytes).toBeLessThanOrEqual(CEILING.entry);
+    expect(gzipBytes).toBeLessThanOrEqual(TARGET.entry);
   });
 
-  it('would catch a node:* import or producer code (the check itself can fail)', async () => {
+  it('the consumer/multipart entry pulls in nothing from node:* or the producer, within 7 KB', async () => {
+    const { gzipBytes, modules } = await bundle("export * from './src/consumer-multipart.ts';");
+    expect(modules.filter((m) => FORBIDDEN.test(m))).toEqual([]);
+    report('consumer/multipart entry', gzipBytes, TARGET.multipart);
+    expect(gzipBytes).toBeLessThanOrEqual(TARGET.multipart);
+  });
+
+  it('the consumer/post entry pulls in nothing from node:* or the producer, within 5.5 KB', async () => {
+    const { gzipBytes, modules } = await bundle("export * from './src/consumer-post.ts';");
+    expect(modules.filter((m) => FORBIDDEN.test(m))).toEqual([]);
+    report('consumer/post entry', gzipBytes, TARGET.post);
+    expect(gzipBytes).toBeLessThanOrEqual(TARGET.post);
+  });
+
+  it('would catch a node:* import, producer code or a subpath (the checks themselves can fail)', async () => {
     const { modules } = await bundle(
       "import { createHash } from 'node:crypto'; export { createPresigner } from './src/index.ts'; export const h = createHash;",
     );
@@ -72,5 +89,15 @@ describe('the consumer bundled for the browser', () => {
     expect(caught).toContain('node:crypto');
     expect(caught).toContain('src/index.ts');
     expect(caught.some((m) => m.startsWith('src/sigv4/'))).toBe(true);
+    const subpaths = (
+      await bundle("export * from './src/consumer-multipart.ts'; export * from './src/consumer-post.ts';")
+    ).modules;
+    expect(subpaths.filter((m) => SUBPATHS.test(m)).sort()).toEqual([
+      'src/consumer-multipart.ts',
+      'src/consumer-post.ts',
+      'src/consumer/multipart.ts',
+      'src/consumer/post.ts',
+      'src/s3/post-policy.ts',
+    ]);
   });
 });
