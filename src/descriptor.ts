@@ -29,7 +29,7 @@ const MAX_EXPIRES = 604_800;
  * branch) becomes `--T::Z`, which parses as NaN.
  */
 const AMZ_DATE = /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$|.*/;
-const HOST = 'host';
+export const HOST = 'host';
 
 /**
  * What the signature of a presigned URL says about it: the URL, `X-Amz-Date` and `X-Amz-Date` +

@@ -32,7 +32,7 @@ export function toPayload(body: UploadBody): [SendBody, (signed: Record<string, 
       const length = signed[CONTENT_LENGTH];
       const size = known ?? Number(length); // NaN for a stream without one
       if (Number.isNaN(size)) throw new PresignError('ERR_INVALID_BODY', 'A stream needs a signed content-length');
-      if (length !== undefined && Number(length) !== size) {
+      if (length && Number(length) !== size) {
         throw new PresignError('ERR_BODY_SIZE_MISMATCH', `Body of ${size} bytes, signed for ${length}`);
       }
       return size;

@@ -4,13 +4,11 @@
  * retry can cross the expiry), `refresh`, retries, and S3's error body turned into `ERR_S3`.
  * Each refusal has its own code, so a caller (or a test) can tell them apart without reading text.
  */
-import { type PresignedMethod, type PresignedRequest, readDescriptor } from '../descriptor.js';
+import { HOST, type PresignedMethod, type PresignedRequest, readDescriptor } from '../descriptor.js';
 import { PresignError } from '../errors.js';
 import { withRetry } from './retry.js';
 import { EXPIRED_HINT, responseError } from './s3-error.js';
 import type { RequestOptions } from './types.js';
-
-const HOST = 'host';
 
 /** Sends to a checked descriptor's URL with the headers to send; resolves with the response whatever its status. */
 export type Attempt = (url: string, headers: Record<string, string>) => Promise<Response>;
