@@ -24,8 +24,9 @@ export interface SendOptions {
 const CHUNK = 65_536;
 
 /**
- * Sends `headers` as given, but `content-length`, which the runtime derives from a non-stream body
- * (and which is set to `size` for a stream). `onUploadProgress` gets the bytes handed to the network.
+ * Sends `headers` as given, but `content-length`, which the runtime derives from a Blob or bytes, and
+ * which is set to `size` when the body goes as a stream (a stream body, or one counted for progress).
+ * `onUploadProgress` gets the bytes handed to the network.
  */
 export async function send(
   method: string,
