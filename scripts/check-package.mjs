@@ -50,10 +50,10 @@ try {
   );
   process.stdout.write(run('node', ['esm.mjs'], app));
   process.stdout.write(run('node', ['cjs.cjs'], app));
-  console.log('1 passed, 0 failed: package checks');
+  console.log('package checks: ok');
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
-  console.log('0 passed, 1 failed: package checks');
+  console.log('package checks: FAILED');
   process.exitCode = 1;
 } finally {
   rmSync(scratch, { recursive: true, force: true });
