@@ -7,11 +7,16 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const KB = 1024;
 
 /**
- * Issue 3's budgets (gzip, bundled for the browser with esbuild, minified): 2.5 KB for upload + download
- * and 5 KB for the whole `s3-presign/consumer` entry (aws4fetch 2.6 KB, @uppy/aws-s3 10.8 KB); and the
- * subpaths built on the same core: 7 KB for `s3-presign/consumer/multipart`, 5.5 KB for `/post`.
+ * Budgets (gzip, bundled for the browser with esbuild, minified; aws4fetch is 2.6 KB, @uppy/aws-s3
+ * 10.8 KB): 5 KB for the whole `s3-presign/consumer` entry (issue 3), 7 KB for
+ * `s3-presign/consumer/multipart`, 5.5 KB for `/post`. Upload + download alone: 3.5 KB. Issue 3 asks
+ * for 2.5 KB there, which is not met (3.3 KB on 2026-11-29): with every message blanked the code alone
+ * is 2.95 KB, and the behaviour the issue requires (XHR and counted-stream progress, retries, S3 error
+ * hints, descriptor validation) weighs about 0.6 KB of it. Until that is settled this budget keeps
+ * the size from growing, and the test prints the distance to 2.5 KB.
  */
-const TARGET = { uploadDownload: 2.5 * KB, entry: 5 * KB, multipart: 7 * KB, post: 5.5 * KB };
+const TARGET = { uploadDownload: 3.5 * KB, entry: 5 * KB, multipart: 7 * KB, post: 5.5 * KB };
+const ISSUE_3_GOAL = 2.5 * KB;
 /** What a browser bundle of the consumer must never contain: `node:*`, the producer, the signer. */
 const FORBIDDEN = /^node:|(^|\/)src\/(producer|sigv4)\/|(^|\/)src\/index\.ts$/;
 /** What the `s3-presign/consumer` entry must not carry either: the subpaths' own code. */
@@ -51,14 +56,13 @@ function report(what: string, bytes: number, target: number): void {
 }
 
 describe('the consumer bundled for the browser', () => {
-  it('upload + download alone pull in nothing from node:*, the producer or the subpaths', async () => {
+  it('upload + download alone pull in nothing from node:*, the producer or the subpaths, within 3.5 KB', async () => {
     const { gzipBytes, modules } = await bundle("export { upload, download } from './src/consumer/index.ts';");
     expect(modules.filter((m) => FORBIDDEN.test(m) || SUBPATHS.test(m))).toEqual([]);
-    // The 2.5 KB target is not met yet (see the todo below): measured and reported, not asserted.
     report('upload + download', gzipBytes, TARGET.uploadDownload);
+    console.info(`upload + download: ${gzipBytes - ISSUE_3_GOAL} bytes over issue 3's 2.5 KB goal`);
+    expect(gzipBytes).toBeLessThanOrEqual(TARGET.uploadDownload);
   });
-
-  it.todo('upload + download stay within 2.5 KB gzip (issue 3; 3.3 KB at 2026-11-29)');
 
   it('the whole consumer entry pulls in nothing from node:*, the producer or the subpaths, within 5 KB', async () => {
     const { gzipBytes, modules } = await bundle("export * from './src/consumer/index.ts';");
