@@ -36,10 +36,11 @@ export interface RunningS3 {
 }
 
 /**
- * Starts @20minutes/s3rver 4.0.4 in process on 127.0.0.1, port 0, path-style, with a CORS-enabled
- * bucket. It verifies SigV4 query signatures, signed headers and expiry for real.
+ * Starts @20minutes/s3rver 4.0.4 in process on 127.0.0.1, port 0, path-style, with CORS-enabled
+ * buckets (`cors`, by default {@link CORS_XML}). It verifies SigV4 query signatures, signed headers
+ * and expiry for real.
  */
-export async function startS3(buckets: string[] = [TEST_BUCKET]): Promise<RunningS3> {
+export async function startS3(buckets: string[] = [TEST_BUCKET], cors: string = CORS_XML): Promise<RunningS3> {
   const directory = await mkdtemp(join(tmpdir(), 's3-presign-s3rver-'));
   const server = new S3rver({
     address: '127.0.0.1',
@@ -47,7 +48,7 @@ export async function startS3(buckets: string[] = [TEST_BUCKET]): Promise<Runnin
     silent: true,
     directory,
     vhostBuckets: false,
-    configureBuckets: buckets.map((name) => ({ name, configs: [CORS_XML] })),
+    configureBuckets: buckets.map((name) => ({ name, configs: [cors] })),
   });
   const requests: RunningS3['requests'] = [];
   const address = (await server.run()) as AddressInfo;

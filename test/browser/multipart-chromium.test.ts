@@ -1,9 +1,4 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import S3rver from '@20minutes/s3rver';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,36 +29,7 @@ afterAll(async () => {
   await s3?.close();
 });
 
-/** s3rver 4.0.4 with a CORS rule that lets the page in but exposes no response header. */
-async function startHiddenEtagS3(): Promise<{
-  endpoint: string;
-  requests: Array<{ method: string; url: string }>;
-  close(): Promise<void>;
-}> {
-  const directory = await mkdtemp(join(tmpdir(), 's3-presign-hidden-etag-'));
-  const server = new S3rver({
-    address: '127.0.0.1',
-    port: 0,
-    silent: true,
-    directory,
-    vhostBuckets: false,
-    configureBuckets: [{ name: TEST_BUCKET, configs: [CORS_WITHOUT_EXPOSE] }],
-  });
-  const address = (await server.run()) as AddressInfo;
-  const requests: Array<{ method: string; url: string }> = [];
-  server.httpServer.prependListener('request', (req) =>
-    requests.push({ method: req.method ?? '', url: req.url ?? '' }),
-  );
-  return {
-    endpoint: `http://127.0.0.1:${address.port}`,
-    requests,
-    async close() {
-      await server.close();
-      await rm(directory, { recursive: true, force: true });
-    },
-  };
-}
-
+/** A CORS rule that lets the page in but exposes no response header. */
 const CORS_WITHOUT_EXPOSE = `<CORSConfiguration><CORSRule>
   <AllowedOrigin>*</AllowedOrigin><AllowedMethod>PUT</AllowedMethod><AllowedMethod>POST</AllowedMethod>
   <AllowedMethod>DELETE</AllowedMethod><AllowedHeader>*</AllowedHeader>
@@ -212,7 +178,7 @@ describe('uploadMultipart in Chromium, from a page on another origin (real CORS)
 
   it('fails with ERR_ETAG_UNREADABLE naming the CORS fix when the bucket does not expose ETag', async () => {
     // A second server whose bucket allows the page but exposes no header: the ETag stays hidden.
-    const hidden = await startHiddenEtagS3();
+    const hidden = await startS3([TEST_BUCKET], CORS_WITHOUT_EXPOSE);
     try {
       const client = new S3Client({
         region: TEST_REGION,

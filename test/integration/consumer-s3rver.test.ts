@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { download, isPresignError, type PresignError, type Progress, upload } from '../../src/consumer/index.js';
+import { download, type Progress, upload } from '../../src/consumer/index.js';
 import { createPresigner } from '../../src/index.js';
 import { type FaultProxy, startFaultProxy } from '../helpers/fault-proxy.js';
+import { rejection } from '../helpers/rejection.js';
 import { type RunningS3, S3RVER_CREDENTIALS, startS3, TEST_BUCKET, TEST_REGION } from '../helpers/s3-server.js';
 
 let s3: RunningS3;
@@ -28,16 +29,6 @@ const presigner = (endpoint = s3.endpoint) =>
   createPresigner({ region: TEST_REGION, endpoint, credentials: S3RVER_CREDENTIALS, bucket: TEST_BUCKET });
 const NO_DELAY = { limit: 2, backoffLimit: 0 };
 const md5 = (bytes: Uint8Array) => `"${createHash('md5').update(bytes).digest('hex')}"`;
-
-async function caught(promise: Promise<unknown>): Promise<PresignError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isPresignError(error)) return error;
-    throw error;
-  }
-  throw new Error('resolved');
-}
 
 async function roundTrip(
   key: string,
@@ -104,14 +95,14 @@ describe('refused before the network: nothing reaches the server', () => {
     const put = await p.presignPut({ key: 'refused.txt', contentType: 'text/plain', contentLength: 5 });
     const expired = await p.presignPut({ key: 'refused.txt', signingDate: new Date(Date.now() - 3_600_000) });
     const before = s3.requests.length;
-    expect((await caught(upload(put, 'hello', { headers: { 'content-type': 'text/html' } }))).code).toBe(
+    expect((await rejection(upload(put, 'hello', { headers: { 'content-type': 'text/html' } }))).code).toBe(
       'ERR_HEADER_MISMATCH',
     );
-    expect((await caught(upload(put, 'hello', { headers: { 'x-amz-acl': 'public-read' } }))).code).toBe(
+    expect((await rejection(upload(put, 'hello', { headers: { 'x-amz-acl': 'public-read' } }))).code).toBe(
       'ERR_UNSIGNED_HEADER',
     );
-    expect((await caught(upload(put, 'hello!'))).code).toBe('ERR_BODY_SIZE_MISMATCH');
-    expect((await caught(upload(expired, 'hello'))).code).toBe('ERR_EXPIRED');
+    expect((await rejection(upload(put, 'hello!'))).code).toBe('ERR_BODY_SIZE_MISMATCH');
+    expect((await rejection(upload(expired, 'hello'))).code).toBe('ERR_EXPIRED');
     expect(s3.requests.length).toBe(before);
   });
 
@@ -127,7 +118,7 @@ describe('refused before the network: nothing reaches the server', () => {
 describe("the server's refusals", () => {
   it('SignatureDoesNotMatch when the descriptor was tampered with: ERR_S3 with the parsed fields, redacted', async () => {
     const put = await presigner().presignPut({ key: 'tampered.txt', contentType: 'text/plain' });
-    const error = await caught(upload({ ...put, headers: { 'content-type': 'text/html' } }, 'x'));
+    const error = await rejection(upload({ ...put, headers: { 'content-type': 'text/html' } }, 'x'));
     expect(error).toMatchObject({ code: 'ERR_S3', status: 403, s3Code: 'SignatureDoesNotMatch' });
     expect(error.s3Message).toBeTruthy();
     expect(error.hint).toBeTruthy();
@@ -141,7 +132,7 @@ describe("the server's refusals", () => {
     const stale = await p.presignPut({ key: 'late.txt', signingDate: signedAt, expiresIn: 60 });
     // This machine believes it is still within the lifetime; the server knows better.
     const now = () => new Date(signedAt.getTime() + 10_000);
-    const error = await caught(upload(stale, 'late', { now }));
+    const error = await rejection(upload(stale, 'late', { now }));
     expect(error).toMatchObject({ code: 'ERR_S3', status: 403, s3Code: 'AccessDenied' });
     expect(error.s3Message).toMatch(/expired/i);
     expect(error.hint).toMatch(/refresh/);
@@ -158,7 +149,7 @@ describe("the server's refusals", () => {
   });
 
   it('NoSuchKey on download', async () => {
-    const error = await caught(download(await presigner().presignGet({ key: 'missing.txt' })));
+    const error = await rejection(download(await presigner().presignGet({ key: 'missing.txt' })));
     expect(error).toMatchObject({ code: 'ERR_S3', status: 404, s3Code: 'NoSuchKey' });
   });
 });
@@ -196,7 +187,7 @@ describe('retries through a fault-injecting proxy', () => {
     proxy.faults.push('slow');
     const controller = new AbortController();
     const put = await through().presignPut({ key: 'aborted.bin' });
-    const done = caught(upload(put, bytes, { signal: controller.signal, retry: NO_DELAY }));
+    const done = rejection(upload(put, bytes, { signal: controller.signal, retry: NO_DELAY }));
     await vi.waitFor(() => expect(proxy.seen.length).toBe(1));
     controller.abort();
     expect((await done).code).toBe('ERR_ABORTED');
@@ -207,14 +198,14 @@ describe('retries through a fault-injecting proxy', () => {
     proxy.seen.length = 0;
     proxy.faults.push(503, 503, 503);
     const put = await through().presignPut({ key: 'down.bin' });
-    const error = await caught(upload(put, bytes, { retry: NO_DELAY }));
+    const error = await rejection(upload(put, bytes, { retry: NO_DELAY }));
     expect(error).toMatchObject({ code: 'ERR_S3', status: 503, s3Code: 'SlowDown', requestId: 'FAULT' });
     expect(error.message).toContain('gave up after 3 attempts');
     expect(proxy.seen).toEqual([503, 503, 503]);
 
     proxy.seen.length = 0;
     proxy.faults.push('reset', 'reset', 'reset');
-    expect((await caught(upload(put, bytes, { retry: NO_DELAY }))).code).toBe('ERR_NETWORK');
+    expect((await rejection(upload(put, bytes, { retry: NO_DELAY }))).code).toBe('ERR_NETWORK');
     expect(proxy.seen).toEqual(['reset', 'reset', 'reset']);
   });
 });

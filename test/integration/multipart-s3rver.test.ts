@@ -12,10 +12,10 @@ import {
   uploadMultipart,
 } from '../../src/consumer/multipart.js';
 import type { Progress } from '../../src/consumer/types.js';
-import { isPresignError, type PresignError } from '../../src/errors.js';
 import { completeMultipart, presignMultipart, presignParts } from '../../src/producer/multipart.js';
 import { PresignerImpl } from '../../src/producer/presigner.js';
 import { type FaultProxy, startFaultProxy } from '../helpers/fault-proxy.js';
+import { rejection } from '../helpers/rejection.js';
 import { type RunningS3, S3RVER_CREDENTIALS, startS3, TEST_BUCKET, TEST_REGION } from '../helpers/s3-server.js';
 
 const MiB = 1024 ** 2;
@@ -57,16 +57,6 @@ function partPuts(since: number): string[] {
     .slice(since)
     .filter((r) => r.method === 'PUT' && r.url.includes('partNumber='))
     .map((r) => new URL(r.url, 'http://x').searchParams.get('partNumber') ?? '');
-}
-
-async function rejection(promise: Promise<unknown>): Promise<PresignError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isPresignError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('multipart against s3rver', () => {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { download, isPresignError, type PresignError, type Progress, upload } from '../../src/consumer/index.js';
+import { download, type PresignError, type Progress, upload } from '../../src/consumer/index.js';
 import { createPresigner } from '../../src/index.js';
+import { rejection } from '../helpers/rejection.js';
 
 const SIGNED_AT = new Date('2026-11-29T00:00:00Z');
 const NOW = () => new Date('2026-11-29T00:05:00Z');
@@ -38,16 +39,6 @@ const status =
   () =>
     new Response(body, { status: code });
 
-async function caught(promise: Promise<unknown>): Promise<PresignError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isPresignError(error)) return error;
-    throw error;
-  }
-  throw new Error('resolved');
-}
-
 function expectNoSecrets(error: PresignError): void {
   const everything = JSON.stringify({ ...error, message: error.message, cause: String(error.cause) });
   for (const secret of [SECRET, TOKEN, 'X-Amz-Signature=0', 'X-Amz-Signature=1', '0123abcd']) {
@@ -63,7 +54,7 @@ describe('errors from S3', () => {
     const fetch = scripted(
       status(403, s3Xml('SignatureDoesNotMatch', 'The request signature we calculated does not match')),
     );
-    const error = await caught(upload(await put(), 'x', { fetch, now: NOW }));
+    const error = await rejection(upload(await put(), 'x', { fetch, now: NOW }));
     expect(error).toMatchObject({
       code: 'ERR_S3',
       status: 403,
@@ -85,21 +76,21 @@ describe('errors from S3', () => {
     ['AccessDenied', 'There were headers present in the request which were not signed', /sign the x-amz/],
   ])('hints at the cause of %s "%s"', async (code, message, hint) => {
     const fetch = scripted(status(403, s3Xml(code, message)));
-    const error = await caught(upload(await put(), 'x', { fetch, now: NOW }));
+    const error = await rejection(upload(await put(), 'x', { fetch, now: NOW }));
     expect(error.s3Code).toBe(code);
     expect(error.hint).toMatch(hint);
   });
 
   it('takes the request id from the header when there is no body (HEAD, some proxies)', async () => {
     const fetch = scripted(() => new Response(null, { status: 404, headers: { 'x-amz-request-id': 'HDR1' } }));
-    const error = await caught(download(await get(), { fetch, now: NOW }));
+    const error = await rejection(download(await get(), { fetch, now: NOW }));
     expect(error).toMatchObject({ code: 'ERR_S3', status: 404, requestId: 'HDR1', s3Code: undefined });
   });
 
   it('redacts a signature a runtime quoted in the cause of a network error', async () => {
     const d = await put();
     const fetch = scripted(() => new TypeError(`fetch failed for ${d.url}`));
-    const error = await caught(upload(d, 'x', { fetch, now: NOW, retry: 0 }));
+    const error = await rejection(upload(d, 'x', { fetch, now: NOW, retry: 0 }));
     expect(error.code).toBe('ERR_NETWORK');
     expectNoSecrets(error);
   });
@@ -123,7 +114,7 @@ describe('a 403 "Request has expired" with refresh', () => {
   it('does it once only', async () => {
     const fetch = scripted(status(403, s3Xml('AccessDenied', 'Request has expired')));
     const refresh = vi.fn(put);
-    const error = await caught(upload(await put(), 'x', { fetch, now: NOW, refresh }));
+    const error = await rejection(upload(await put(), 'x', { fetch, now: NOW, refresh }));
     expect(error.s3Message).toBe('Request has expired');
     expect(refresh).toHaveBeenCalledTimes(1);
     expect(fetch).toHaveBeenCalledTimes(2);
@@ -132,7 +123,7 @@ describe('a 403 "Request has expired" with refresh', () => {
   it('is not tried for other refusals', async () => {
     const fetch = scripted(status(403, s3Xml('AccessDenied', 'Access Denied')));
     const refresh = vi.fn(put);
-    await caught(upload(await put(), 'x', { fetch, now: NOW, refresh }));
+    await rejection(upload(await put(), 'x', { fetch, now: NOW, refresh }));
     expect(refresh).not.toHaveBeenCalled();
   });
 });
@@ -153,7 +144,7 @@ describe('retry', () => {
 
   it('gives up after the limit with the last error, saying so', async () => {
     const fetch = scripted(status(503, s3Xml('SlowDown', 'Please reduce your request rate.')));
-    const error = await caught(upload(await put(), 'x', { fetch, now: NOW, retry: NO_DELAY }));
+    const error = await rejection(upload(await put(), 'x', { fetch, now: NOW, retry: NO_DELAY }));
     expect(error).toMatchObject({ code: 'ERR_S3', status: 503, s3Code: 'SlowDown' });
     expect(error.message).toContain('gave up after 3 attempts');
     expect(fetch).toHaveBeenCalledTimes(3);
@@ -162,22 +153,22 @@ describe('retry', () => {
   it('defaults to 2 retries; a number sets the limit', async () => {
     const fetch = scripted(() => new TypeError('fetch failed'));
     vi.spyOn(Math, 'random').mockReturnValue(0);
-    expect((await caught(upload(await put(), 'x', { fetch, now: NOW }))).code).toBe('ERR_NETWORK');
+    expect((await rejection(upload(await put(), 'x', { fetch, now: NOW }))).code).toBe('ERR_NETWORK');
     expect(fetch).toHaveBeenCalledTimes(3);
     fetch.mockClear();
-    await caught(upload(await put(), 'x', { fetch, now: NOW, retry: 0 }));
+    await rejection(upload(await put(), 'x', { fetch, now: NOW, retry: 0 }));
     expect(fetch).toHaveBeenCalledTimes(1);
   });
 
   it.each([400, 403, 404, 412])('does not retry a %i', async (code) => {
     const fetch = scripted(status(code));
-    expect((await caught(upload(await put(), 'x', { fetch, now: NOW, retry: NO_DELAY }))).status).toBe(code);
+    expect((await rejection(upload(await put(), 'x', { fetch, now: NOW, retry: NO_DELAY }))).status).toBe(code);
     expect(fetch).toHaveBeenCalledTimes(1);
   });
 
   it('retries the statusCodes given instead of the default ones', async () => {
     const fetch = scripted(status(503));
-    await caught(upload(await put(), 'x', { fetch, now: NOW, retry: { ...NO_DELAY, statusCodes: [500] } }));
+    await rejection(upload(await put(), 'x', { fetch, now: NOW, retry: { ...NO_DELAY, statusCodes: [500] } }));
     expect(fetch).toHaveBeenCalledTimes(1);
     const fetch2 = scripted(status(409), ok);
     await upload(await put(), 'x', { fetch: fetch2, now: NOW, retry: { ...NO_DELAY, statusCodes: [409] } });
@@ -191,7 +182,7 @@ describe('retry', () => {
       return error.status === 400;
     };
     const fetch = scripted(status(400), status(500));
-    await caught(upload(await put(), 'x', { fetch, now: NOW, retry: { ...NO_DELAY, shouldRetry } }));
+    await rejection(upload(await put(), 'x', { fetch, now: NOW, retry: { ...NO_DELAY, shouldRetry } }));
     expect(seen).toEqual([
       ['ERR_S3', 0],
       ['ERR_S3', 1],
@@ -202,7 +193,7 @@ describe('retry', () => {
   it('does not retry a stream body, which can be read only once', async () => {
     const fetch = scripted(status(503), ok);
     const d = await presigner.presignPut({ key: 'a', contentLength: 3, signingDate: SIGNED_AT });
-    await caught(upload(d, new Blob(['abc']).stream(), { fetch, now: NOW, retry: NO_DELAY }));
+    await rejection(upload(d, new Blob(['abc']).stream(), { fetch, now: NOW, retry: NO_DELAY }));
     expect(fetch).toHaveBeenCalledTimes(1);
   });
 
@@ -231,7 +222,7 @@ afterEach(() => {
 describe('abort', () => {
   it('rejects with ERR_ABORTED and sends nothing when the signal is already aborted', async () => {
     const fetch = scripted(ok);
-    const error = await caught(upload(await put(), 'x', { fetch, now: NOW, signal: AbortSignal.abort('user') }));
+    const error = await rejection(upload(await put(), 'x', { fetch, now: NOW, signal: AbortSignal.abort('user') }));
     expect(error.code).toBe('ERR_ABORTED');
     expect(error.cause).toBe('user');
     expect(fetch).not.toHaveBeenCalled();
@@ -245,7 +236,7 @@ describe('abort', () => {
           init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))),
         ),
     );
-    const done = caught(upload(await put(), 'x', { fetch, now: NOW, signal: controller.signal, retry: NO_DELAY }));
+    const done = rejection(upload(await put(), 'x', { fetch, now: NOW, signal: controller.signal, retry: NO_DELAY }));
     await vi.waitFor(() => expect(fetch).toHaveBeenCalledTimes(1));
     controller.abort();
     expect((await done).code).toBe('ERR_ABORTED');
@@ -256,7 +247,7 @@ describe('abort', () => {
     vi.useFakeTimers();
     const controller = new AbortController();
     const fetch = scripted(status(503));
-    const done = caught(
+    const done = rejection(
       upload(await put(), 'x', {
         fetch,
         now: NOW,

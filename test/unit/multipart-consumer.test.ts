@@ -10,9 +10,9 @@ import {
 } from '../../src/consumer/multipart.js';
 import type { Progress } from '../../src/consumer/types.js';
 import type { PresignedRequest } from '../../src/descriptor.js';
-import { isPresignError, type PresignError } from '../../src/errors.js';
 import { type PresignedMultipart, presignMultipart, presignParts } from '../../src/producer/multipart.js';
 import { PresignerImpl } from '../../src/producer/presigner.js';
+import { rejection } from '../helpers/rejection.js';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
 const signedAt = new Date('2026-11-29T12:00:00Z');
@@ -132,16 +132,6 @@ function body(size: number): Uint8Array {
 
 function options(s3: ReturnType<typeof fakeS3>, more: MultipartOptions = {}): MultipartOptions {
   return { fetch: s3.fetch, now, retry: { limit: 2, backoffLimit: 0 }, ...more };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<PresignError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isPresignError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
 }
 
 function s3Error(status: number, code: string, message = 'injected'): Response {

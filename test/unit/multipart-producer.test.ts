@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isPresignError, type PresignError } from '../../src/errors.js';
+import type { PresignError } from '../../src/errors.js';
 import { createPresigner } from '../../src/index.js';
 import {
   abortMultipart,
@@ -19,6 +19,7 @@ import {
 } from '../../src/producer/multipart.js';
 import { PresignerImpl } from '../../src/producer/presigner.js';
 import type { PresignerOptions } from '../../src/producer/types.js';
+import { rejection } from '../helpers/rejection.js';
 import { smithyPresign } from '../helpers/smithy.js';
 
 const MiB = 1024 ** 2;
@@ -41,16 +42,6 @@ function s3Error(name: string, status: number, message = `${name} happened`): S3
     message,
     $metadata: { httpStatusCode: status, requestId: 'REQ123' },
   });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<PresignError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isPresignError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
 }
 
 function noSecrets(error: PresignError): void {
