@@ -60,7 +60,10 @@ export async function startS3(buckets: string[] = [TEST_BUCKET], cors: string = 
     port: address.port,
     requests,
     async close() {
-      await server.close();
+      // Keep-alive connections (a browser holds them open) would keep close() waiting for ever.
+      const closing = server.close();
+      server.httpServer.closeAllConnections();
+      await closing;
       await rm(directory, { recursive: true, force: true });
     },
   };
