@@ -431,7 +431,7 @@ export function signAt(
   query: ReadonlyArray<readonly [string, string]>,
   headers: Record<string, string>,
 ): PresignedRequest {
-  const { url } = signQuery({
+  const url = signQuery({
     method,
     origin: target.origin,
     host: target.host,

@@ -36,12 +36,6 @@ export interface QuerySigningInput {
   signingKey: Buffer;
 }
 
-export interface QuerySigningOutput {
-  url: string;
-  signature: string;
-  canonicalRequest: string;
-}
-
 // `crypto.hash` (Node >= 20.12) hashes in one call, without a Hash object and its stream machinery.
 const sha256Hex: (data: string) => string =
   typeof crypto.hash === 'function'
@@ -103,7 +97,7 @@ function sortsLast(pair: readonly [string, string]): boolean {
  * Builds the canonical request, signs it, and returns the URL with `X-Amz-Signature` appended.
  * https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html
  */
-export function signQuery(input: QuerySigningInput): QuerySigningOutput {
+export function signQuery(input: QuerySigningInput): string {
   const scope = `${input.amzDate.slice(0, 8)}/${input.region}/${input.service}/${TERMINATOR}`;
 
   const headerNames = Object.keys(input.headers);
@@ -142,9 +136,5 @@ export function signQuery(input: QuerySigningInput): QuerySigningOutput {
   const canonicalRequest = `${input.method}\n${input.encodedPath}\n${queryString}\n${canonicalHeaders}\n${signedHeaders}\n${UNSIGNED_PAYLOAD}`;
   const stringToSign = `${ALGORITHM}\n${input.amzDate}\n${scope}\n${sha256Hex(canonicalRequest)}`;
   const signature = hmacHex(input.signingKey, stringToSign);
-  return {
-    url: `${input.origin}${input.encodedPath}?${queryString}&${Q_SIGNATURE}=${signature}`,
-    signature,
-    canonicalRequest,
-  };
+  return `${input.origin}${input.encodedPath}?${queryString}&${Q_SIGNATURE}=${signature}`;
 }
