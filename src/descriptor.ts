@@ -1,4 +1,5 @@
 import { PresignError } from './errors.js';
+import { MAX_EXPIRES_IN } from './s3/limits.js';
 
 /**
  * The contract between the producer and the consumer. A descriptor is plain JSON: a server returns it
@@ -22,8 +23,6 @@ export const PRESIGNED_METHODS: readonly PresignedMethod[] = ['GET', 'PUT', 'HEA
 /** Query parameters of a SigV4 presigned URL (wire names, case-sensitive), without their `X-Amz-`. */
 export const Q_CREDENTIAL = 'Credential';
 export const Q_SECURITY_TOKEN = 'Security-Token';
-/** SigV4 query signatures live at most seven days. */
-const MAX_EXPIRES = 604_800;
 /**
  * `X-Amz-Date` (`20261129T000000Z`) rewritten as ISO 8601 for `Date.parse`; anything else (the `|.*`
  * branch) becomes `--T::Z`, which parses as NaN.
@@ -59,7 +58,7 @@ export function readPresignedUrl(url: unknown): UrlFacts {
   const signedHeaders = String(q('SignedHeaders')).split(';');
   need(q('Signature') && q(Q_CREDENTIAL), 'signature');
   need(signedAt >= 0, 'X-Amz-Date');
-  need(Number.isInteger(expires) && expires > 0 && expires <= MAX_EXPIRES, 'X-Amz-Expires');
+  need(Number.isInteger(expires) && expires > 0 && expires <= MAX_EXPIRES_IN, 'X-Amz-Expires');
   need(signedHeaders.includes(HOST), 'X-Amz-SignedHeaders');
   return [parsedUrl!, signedAt, signedAt + expires * 1000, signedHeaders];
 }

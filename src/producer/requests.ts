@@ -9,8 +9,8 @@ import {
   oneOf,
   STORAGE_CLASSES,
 } from '../s3/headers.js';
-import { MAX_PARTS, MAX_PUT_SIZE } from '../s3/limits.js';
-import { Q_ALGORITHM } from '../sigv4/constants.js';
+import { MAX_PUT_SIZE } from '../s3/limits.js';
+import { assertPartNumber } from '../s3/multipart-plan.js';
 import { uriEncode } from '../sigv4/encode.js';
 import type { DeleteOptions, GetOptions, PresignOptions, PutOptions } from './types.js';
 
@@ -33,12 +33,7 @@ function httpDate(name: string, value: string | Date): string {
 }
 
 function partNumber(value: unknown): string {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_PARTS) {
-    throw new PresignError(
-      'ERR_INVALID_OPTION',
-      `partNumber must be a whole number from 1 to ${MAX_PARTS}; got ${String(value)}`,
-    );
-  }
+  assertPartNumber(value);
   return String(value);
 }
 
@@ -184,7 +179,7 @@ export function genericRequest(options: PresignOptions): RequestParts {
   const parts: RequestParts = { query: [], headers: {} };
   for (const [name, value] of Object.entries(options.query ?? {})) {
     if (value === undefined) continue;
-    if (name === '' || SIGNER_OWNED.test(name) || name === Q_ALGORITHM) {
+    if (name === '' || SIGNER_OWNED.test(name)) {
       throw new PresignError(
         'ERR_INVALID_OPTION',
         `Query parameter ${JSON.stringify(name)} is not the caller's to set`,
