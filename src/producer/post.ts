@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import { PresignError } from '../errors.js';
 import {
   assertHeaderName,
@@ -20,7 +19,8 @@ import {
   type PresignedPost,
   parseCondition,
 } from '../s3/post-policy.js';
-import { ALGORITHM, TERMINATOR } from '../sigv4/constants.js';
+import { ALGORITHM } from '../sigv4/constants.js';
+import { credentialScope, hmacHex } from '../sigv4/presign.js';
 import type { PresignerImpl } from './presigner.js';
 
 export type { PostCondition, PresignedPost };
@@ -430,7 +430,7 @@ export async function presignPost(presigner: PresignerImpl, options: PresignPost
   const bucket = presigner.bucketOf(options.bucket);
   const context = await presigner.signingContext(options.signingDate, options.expiresIn);
   const target = context.target(bucket);
-  const scope = `${context.amzDate.slice(0, 8)}/${context.region}/${context.service}/${TERMINATOR}`;
+  const scope = credentialScope(context.amzDate, context.region, context.service);
 
   const signed: Array<[string, string]> = [
     [F_ALGORITHM, ALGORITHM],
@@ -447,6 +447,6 @@ export async function presignPost(presigner: PresignerImpl, options: PresignPost
   }
   const policy = Buffer.from(JSON.stringify({ expiration: context.expiresAt, conditions }), 'utf8').toString('base64');
   fields[F_POLICY] = policy;
-  fields[F_SIGNATURE] = createHmac('sha256', context.signingKey).update(policy).digest('hex');
+  fields[F_SIGNATURE] = hmacHex(context.signingKey, policy);
   return { method: 'POST', url: target.origin + target.pathPrefix, fields, expiresAt: context.expiresAt, conditions };
 }

@@ -78,6 +78,11 @@ function byName(a: readonly [string, string], b: readonly [string, string]): num
   return a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
 }
 
+/** The credential scope, `YYYYMMDD/region/service/aws4_request`, of query and POST signatures alike. */
+export function credentialScope(amzDate: string, region: string, service: string): string {
+  return `${amzDate.slice(0, 8)}/${region}/${service}/${TERMINATOR}`;
+}
+
 let lastCredential = { accessKeyId: '', scope: '', encoded: '' };
 
 /** `X-Amz-Credential`, encoded; the same for every URL of a day, so the last one is kept. */
@@ -98,7 +103,7 @@ function sortsLast(pair: readonly [string, string]): boolean {
  * https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html
  */
 export function signQuery(input: QuerySigningInput): string {
-  const scope = `${input.amzDate.slice(0, 8)}/${input.region}/${input.service}/${TERMINATOR}`;
+  const scope = credentialScope(input.amzDate, input.region, input.service);
 
   const headerNames = Object.keys(input.headers);
   let signedHeaders = 'host';
