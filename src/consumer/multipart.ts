@@ -6,6 +6,7 @@
 import type { PresignedRequest } from '../descriptor.js';
 import { isPresignError, PresignError, redactUrl } from '../errors.js';
 import { parseS3ErrorXml } from '../s3/error-xml.js';
+import { type PartPlan, partRange } from '../s3/multipart-plan.js';
 import { exchange } from './exchange.js';
 import { withRetry } from './retry.js';
 import { send } from './transport.js';
@@ -172,17 +173,11 @@ export interface MultipartOptions {
 /** A body the parts are cut from without copying it: a Blob/File (in Node, `await fs.openAsBlob(path)`) or bytes. */
 export type MultipartBody = Blob | ArrayBuffer | ArrayBufferView;
 
-interface Plan {
-  size: number;
-  partSize: number;
-  partCount: number;
-}
-
 function invalid(message: string): PresignError {
   return new PresignError('ERR_INVALID_OPTION', message);
 }
 
-function planOf(upload: MultipartUpload): Plan {
+function planOf(upload: MultipartUpload): PartPlan {
   if (typeof upload !== 'object' || upload === null)
     throw new PresignError('ERR_INVALID_DESCRIPTOR', 'No upload given');
   const { size, partSize } = upload;
@@ -211,11 +206,6 @@ function bytesOf(body: MultipartBody): Blob | Uint8Array {
 
 function sizeOf(body: Blob | Uint8Array): number {
   return body instanceof Blob ? body.size : body.byteLength;
-}
-
-function rangeOf(plan: Plan, partNumber: number): [number, number] {
-  const start = (partNumber - 1) * plan.partSize;
-  return [start, Math.min(plan.size, start + plan.partSize)];
 }
 
 function checksumOf(request: PresignedRequest): string | undefined {
@@ -351,7 +341,7 @@ export async function uploadMultipart(
     }
     if (typeof part.etag !== 'string' || part.etag === '')
       throw invalid(`resume lists part ${part.partNumber} without an ETag`);
-    const [start, end] = rangeOf(plan, part.partNumber);
+    const { start, end } = partRange(plan, part.partNumber);
     // A part of another size than the plan's (another file, another plan) is sent again.
     if (part.size !== undefined && part.size !== end - start) continue;
     done.set(part.partNumber, {
@@ -437,7 +427,7 @@ export async function uploadMultipart(
     for (const n of wanted) {
       let value = checksums.get(n);
       if (value === undefined) {
-        const [start, end] = rangeOf(plan, n);
+        const { start, end } = partRange(plan, n);
         const bytes = data instanceof Blob ? await data.slice(start, end).arrayBuffer() : data.subarray(start, end);
         value = base64(new Uint8Array(await crypto.subtle.digest(digest, bytes as BufferSource)));
         checksums.set(n, value);
@@ -503,7 +493,7 @@ export async function uploadMultipart(
     while (failure === undefined && !signal.aborted && next < todo.length) {
       const at = next++;
       const n = todo[at]!;
-      const [start, end] = rangeOf(plan, n);
+      const { start, end } = partRange(plan, n);
       try {
         const request = await untilAborted(requestFor(n, todo, at + 1), signal);
         if (signal.aborted) return;
