@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrowserUploadExample, startBrowserUploadExample } from '../../examples/browser-upload/server.js';
+import { type LoopbackServer, listenOnLoopback } from '../../examples/loopback.js';
 import { createPresigner, type PresignedRequest } from '../../src/index.js';
 import { launchChromium, type RunningBrowser } from '../helpers/browser.js';
 import { type RunningS3, S3RVER_CREDENTIALS, startS3, TEST_BUCKET, TEST_REGION } from '../helpers/s3-server.js';
@@ -14,7 +14,7 @@ let s3: RunningS3;
 let browser: RunningBrowser;
 let site: StaticServer;
 let example: BrowserUploadExample;
-let noCors: Server;
+let noCors: LoopbackServer;
 let page: Page;
 
 beforeAll(async () => {
@@ -22,8 +22,7 @@ beforeAll(async () => {
   site = await startStaticServer();
   example = await startBrowserUploadExample(presigner());
   // A server that answers everything but sends no CORS headers: what a bucket without CORS looks like.
-  noCors = createServer((_, res) => res.end('no cors'));
-  await new Promise<void>((resolve) => noCors.listen(0, '127.0.0.1', resolve));
+  noCors = await listenOnLoopback(createServer((_, res) => res.end('no cors')));
   browser = await launchChromium();
   page = await browser.context.newPage();
   await page.goto(`${site.origin}/`);
@@ -32,7 +31,7 @@ afterAll(async () => {
   await browser?.close();
   await example?.close();
   await site?.close();
-  await new Promise((resolve) => noCors?.close(resolve));
+  await noCors?.close();
   await s3?.close();
 });
 
@@ -179,7 +178,7 @@ describe('the consumer in Chromium, from a page on another origin (real CORS)', 
     const put = await presigner().presignPut({ key: 'browser/cors.txt', contentType: 'text/plain' });
     const elsewhere: PresignedRequest = {
       ...put,
-      url: put.url.replace(s3.endpoint, `http://127.0.0.1:${(noCors.address() as AddressInfo).port}`),
+      url: put.url.replace(s3.endpoint, noCors.origin),
     };
     const outcome = await inPage<Outcome<Array<{ code: string; hint: string; message: string }>>>(
       `async ({ upload }, { d }) => {

@@ -1,5 +1,5 @@
 import { createServer, request as httpRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../../examples/loopback.js';
 
 /**
  * What the proxy does with one request: pass it on; drop the connection (`reset`); answer a 500 or
@@ -60,15 +60,6 @@ export async function startFaultProxy(target: string, options: { slowFirstByteMs
     });
     req.pipe(forward);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    faults,
-    seen,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const { origin, close } = await listenOnLoopback(server);
+  return { endpoint: origin, faults, seen, close };
 }
