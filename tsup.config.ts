@@ -4,8 +4,8 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     'consumer/index': 'src/consumer/index.ts',
-    'consumer/multipart': 'src/consumer-multipart.ts',
-    'consumer/post': 'src/consumer-post.ts',
+    'consumer/multipart': 'src/consumer/multipart/index.ts',
+    'consumer/post': 'src/consumer/post/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

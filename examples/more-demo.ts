@@ -2,8 +2,8 @@
 // upload whose size the POST policy caps, refused before the network when the file is too big.
 import { S3Client } from '@aws-sdk/client-s3';
 import { isPresignError } from '../src/consumer/index.js';
-import { uploadMultipart } from '../src/consumer/multipart.js';
-import { submitPost } from '../src/consumer/post.js';
+import { uploadMultipart } from '../src/consumer/multipart/index.js';
+import { submitPost } from '../src/consumer/post/index.js';
 import { createPresigner } from '../src/index.js';
 import { S3RVER_CREDENTIALS, TEST_BUCKET, TEST_REGION } from './local-s3.js';
 

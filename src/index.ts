@@ -1,21 +1,25 @@
-export type { PresignedMethod, PresignedRequest } from './descriptor.js';
+export type {
+  CompletedPart,
+  ListedPart,
+  MultipartUpload,
+  PresignedMultipart,
+  PresignedPart,
+} from './contract/multipart.js';
+export type { PostCondition, PresignedPost } from './contract/post.js';
+export type { PresignedMethod, PresignedRequest } from './contract/request.js';
 export type { PresignErrorCode, PresignErrorOptions, S3ErrorFields } from './errors.js';
 export { isPresignError, PresignError, redactUrl } from './errors.js';
 export type {
   AbortMultipartOptions,
   CompletedMultipart,
-  CompletedPart,
   CompleteMultipartOptions,
-  ListedPart,
   ListPartsOptions,
   MultipartObjectOptions,
-  PresignedMultipart,
-  PresignedPart,
   PresignMultipartOptions,
   PresignPartsOptions,
   UploadTarget,
 } from './producer/multipart.js';
-export type { PostCondition, PresignedPost, PresignPostOptions } from './producer/post.js';
+export type { PresignPostOptions } from './producer/post.js';
 export type { Presigner } from './producer/presigner.js';
 export { createPresigner } from './producer/presigner.js';
 export type {

@@ -1,5 +1,5 @@
-import type { PresignedRequest } from '../descriptor.js';
-import { CONTENT_LENGTH } from './checks.js';
+import type { PresignedRequest } from '../contract/request.js';
+import { CONTENT_LENGTH } from './body.js';
 import { exchange } from './exchange.js';
 import { progressReporter, tap } from './progress.js';
 import { networkError } from './s3-error.js';

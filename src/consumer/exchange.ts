@@ -4,8 +4,9 @@
  * retry can cross the expiry), `refresh`, retries, and S3's error body turned into `ERR_S3`.
  * Each refusal has its own code, so a caller (or a test) can tell them apart without reading text.
  */
-import { HOST, type PresignedMethod, type PresignedRequest, readDescriptor } from '../descriptor.js';
+import { HOST, type PresignedMethod, type PresignedRequest } from '../contract/request.js';
 import { PresignError } from '../errors.js';
+import { readDescriptor } from './descriptor.js';
 import { withRetry } from './retry.js';
 import { EXPIRED_HINT, responseError } from './s3-error.js';
 import type { RequestOptions } from './types.js';
@@ -33,7 +34,7 @@ export function exchange(
       for (;;) {
         let sent = false;
         try {
-          const [request, parsedUrl, signedAt, expiresAt] = readDescriptor(current, method);
+          const { request, url: parsedUrl, signedAt, expiresAt } = readDescriptor(current, method);
           // The headers to send: exactly the signed ones (so a signed content-type beats a Blob's own
           // type), plus extra headers that neither change a signed value (S3 would answer
           // SignatureDoesNotMatch) nor add an unsigned `x-amz-*` one (S3 refuses those too). Values are

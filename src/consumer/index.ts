@@ -1,7 +1,7 @@
-export type { PresignedMethod, PresignedRequest } from '../descriptor.js';
-export { parseDescriptor } from '../descriptor.js';
+export type { PresignedMethod, PresignedRequest } from '../contract/request.js';
 export type { PresignErrorCode, S3ErrorFields } from '../errors.js';
 export { isPresignError, PresignError, redactUrl } from '../errors.js';
+export { parseDescriptor } from './descriptor.js';
 export { download } from './download.js';
 export type { PresignedUrlInfo } from './inspect.js';
 export { inspectPresignedUrl } from './inspect.js';

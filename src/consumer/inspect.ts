@@ -1,11 +1,6 @@
-import {
-  amzParam,
-  type PresignedMethod,
-  type PresignedRequest,
-  Q_CREDENTIAL,
-  Q_SECURITY_TOKEN,
-  readPresignedUrl,
-} from '../descriptor.js';
+import { Q_CREDENTIAL, Q_SECURITY_TOKEN } from '../contract/query.js';
+import type { PresignedMethod, PresignedRequest } from '../contract/request.js';
+import { readPresignedUrl } from './descriptor.js';
 
 /** What a presigned URL says about itself; nothing secret (no signature, no token). */
 export interface PresignedUrlInfo {
@@ -50,8 +45,8 @@ export function inspectPresignedUrl(
   options: { now?: () => Date | number } = {},
 ): PresignedUrlInfo {
   const request = typeof url === 'string' ? undefined : url;
-  const [parsedUrl, signedAt, expiresAt, signedHeaders] = readPresignedUrl(request ? request.url : url);
-  const [accessKeyId = '', , region = '', service = ''] = (amzParam(parsedUrl, Q_CREDENTIAL) ?? '').split('/');
+  const { url: parsedUrl, signedAt, expiresAt, signedHeaders } = readPresignedUrl(request ? request.url : url);
+  const [accessKeyId = '', , region = '', service = ''] = (parsedUrl.searchParams.get(Q_CREDENTIAL) ?? '').split('/');
   const host = parsedUrl.host;
   const segments = parsedUrl.pathname.slice(1).split('/');
   const bucket = VIRTUAL_HOST.exec(parsedUrl.hostname)?.[1] ?? segments.shift();
@@ -63,7 +58,7 @@ export function inspectPresignedUrl(
     region,
     service,
     accessKeyId,
-    temporaryCredentials: amzParam(parsedUrl, Q_SECURITY_TOKEN) !== null,
+    temporaryCredentials: parsedUrl.searchParams.has(Q_SECURITY_TOKEN),
     signedHeaders,
     issuedAt: new Date(signedAt).toISOString().replace('.000Z', 'Z'),
     expiresAt: new Date(expiresAt).toISOString().replace('.000Z', 'Z'),

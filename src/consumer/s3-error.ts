@@ -1,5 +1,5 @@
 import { PresignError, redactUrl } from '../errors.js';
-import { parseS3ErrorXml } from '../s3/error-xml.js';
+import { parseS3ErrorXml } from '../s3/xml.js';
 
 /**
  * The hint of `ERR_EXPIRED`, and of S3's "Request has expired" and `ExpiredToken`: the errors a fresh

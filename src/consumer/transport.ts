@@ -9,11 +9,9 @@
  * XMLHttpRequest upload events where XHR exists (fetch reports none), else from counting the chunks of
  * the body as fetch pulls them, while still sending `content-length` (S3 refuses a chunked PUT).
  */
-import { CONTENT_LENGTH, isStream } from './checks.js';
+import { CONTENT_LENGTH, isStream, type SendBody } from './body.js';
 import { tap } from './progress.js';
 import { networkError } from './s3-error.js';
-
-export type SendBody = Blob | Uint8Array | ReadableStream<Uint8Array>;
 
 export interface SendOptions {
   signal?: AbortSignal | undefined;

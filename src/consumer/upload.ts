@@ -1,5 +1,5 @@
-import type { PresignedRequest } from '../descriptor.js';
-import { isStream, toPayload } from './checks.js';
+import type { PresignedRequest } from '../contract/request.js';
+import { isStream, toPayload } from './body.js';
 import { exchange } from './exchange.js';
 import { progressReporter } from './progress.js';
 import { send } from './transport.js';
@@ -15,7 +15,7 @@ export async function upload(
   body: UploadBody,
   options: UploadOptions = {},
 ): Promise<UploadResult> {
-  const [payload, sizeFor] = toPayload(body);
+  const payload = toPayload(body);
   const { onProgress } = options;
   const report = progressReporter(onProgress);
   let size = 0;
@@ -23,11 +23,12 @@ export async function upload(
     request,
     options,
     'PUT',
-    (url, signed) => send('PUT', url, signed, options, payload, size, onProgress && ((sent) => report(sent, size))),
+    (url, signed) =>
+      send('PUT', url, signed, options, payload.body, size, onProgress && ((sent) => report(sent, size))),
     (signed) => {
-      size = sizeFor(signed);
+      size = payload.sizeFor(signed);
     },
-    !isStream(payload),
+    !isStream(payload.body),
   );
   report(size, size, true);
   const result: UploadResult = { status, etag: headers.get('etag') ?? undefined, headers };

@@ -1,44 +1,15 @@
-import type { PresignedRequest } from '../descriptor.js';
+import type { CompletedPart, ListedPart, PresignedMultipart, PresignedPart } from '../contract/multipart.js';
+import type { PresignedRequest } from '../contract/request.js';
 import { PresignError } from '../errors.js';
 import { CHECKSUM_BYTES, type ChecksumAlgorithm, checksumHeader } from '../s3/headers.js';
 import { assertObjectKey } from '../s3/key.js';
 import { MAX_PARTS } from '../s3/limits.js';
 import { assertPartNumber, type PartPlan, partRange, planParts } from '../s3/multipart-plan.js';
 import { encodeKeyPath, uriEncode } from '../sigv4/encode.js';
-import { type PresignerImpl, signAt } from './presigner.js';
 import { objectHeaders, type RequestParts } from './requests.js';
+import { sendCommand } from './sdk.js';
+import { type Signer, signAt } from './signing.js';
 import type { PutOptions } from './types.js';
-
-type ClientS3 = typeof import('@aws-sdk/client-s3');
-
-/** One part of a multipart upload and the signed request that uploads it. */
-export interface PresignedPart {
-  /** 1-based part number (S3's `partNumber`). */
-  partNumber: number;
-  /** A signed `PUT ?partNumber=&uploadId=`: `content-length` (and the checksum, when asked) signed. */
-  request: PresignedRequest;
-}
-
-/** A part S3 holds: what `CompleteMultipartUpload` needs, and what resuming skips. */
-export interface CompletedPart {
-  /** 1-based part number. */
-  partNumber: number;
-  /**
-   * The ETag S3 answered the part's upload with, quotes included or not.
-   * @example '"b54357faf0632cce46e942fa68356b38"'
-   */
-  etag: string;
-  /** The part's checksum (base64) when the upload was created with a `checksumAlgorithm`. */
-  checksum?: string;
-}
-
-/** A part as `listParts` reports it. */
-export interface ListedPart extends CompletedPart {
-  /** Bytes of the part. */
-  size: number;
-  /** When S3 received the part. */
-  lastModified?: Date;
-}
 
 /** The object options that apply to a multipart upload: they are set once, at create. */
 export type MultipartObjectOptions = Omit<
@@ -65,7 +36,7 @@ export interface PresignMultipartOptions extends MultipartObjectOptions {
    * @default every part (when `checksumAlgorithm` is set: the parts given in `checksums`)
    * @example 20
    */
-  signParts?: number;
+  initialParts?: number | undefined;
   /**
    * A checksum algorithm S3 checks every part with, set at create (`x-amz-checksum-algorithm`).
    * Each part is then signed with its own `x-amz-checksum-*` header, so its value must be known
@@ -80,33 +51,6 @@ export interface PresignMultipartOptions extends MultipartObjectOptions {
   checksums?: Readonly<Record<number, string>>;
   /** Cancels the calls to S3 (create, and the abort that follows a failure). */
   signal?: AbortSignal;
-}
-
-/**
- * A created multipart upload, plain JSON (a server returns it to a browser as is). Everything the
- * consumer's `uploadMultipart` needs: the plan, the signed parts, and the signed complete and abort.
- */
-export interface PresignedMultipart {
-  bucket: string;
-  key: string;
-  /** S3's id of the upload: keep it to resume, complete or abort. */
-  uploadId: string;
-  /** Bytes of the object. */
-  size: number;
-  /** Bytes of every part but the last. */
-  partSize: number;
-  /** Number of parts. */
-  partCount: number;
-  /** The checksum algorithm the upload was created with, if any. */
-  checksumAlgorithm?: ChecksumAlgorithm;
-  /** Signed part uploads: every part, or the first `signParts`. */
-  parts: PresignedPart[];
-  /** A signed `POST ?uploadId=` (CompleteMultipartUpload); the consumer builds its XML body. */
-  complete: PresignedRequest;
-  /** A signed `DELETE ?uploadId=` (AbortMultipartUpload). */
-  abort: PresignedRequest;
-  /** When the signatures above stop working (ISO 8601 UTC). */
-  expiresAt: string;
 }
 
 /** What names one existing upload. */
@@ -250,69 +194,6 @@ function assertOptions(options: unknown): asserts options is object {
   }
 }
 
-/** The SDK, loaded only when a call talks to S3 (it is an optional peer dependency). */
-async function sdk(
-  presigner: PresignerImpl,
-): Promise<{ client: NonNullable<PresignerImpl['options']['client']>; s3: ClientS3 }> {
-  const client = presigner.options.client;
-  if (client === undefined) {
-    throw new PresignError(
-      'ERR_MISSING_CLIENT',
-      'Multipart uploads are created, completed, aborted and listed through an S3Client: pass `client` to createPresigner',
-    );
-  }
-  try {
-    return { client, s3: await import('@aws-sdk/client-s3') };
-  } catch (cause) {
-    throw new PresignError('ERR_MISSING_CLIENT', 'Multipart calls need the @aws-sdk/client-s3 package', {
-      cause,
-      hint: 'npm install @aws-sdk/client-s3',
-    });
-  }
-}
-
-interface SdkError {
-  name?: string;
-  message?: string;
-  Code?: string;
-  $metadata?: { httpStatusCode?: number; requestId?: string };
-}
-
-/** An SDK failure as a `PresignError` (`ERR_ABORTED` for a cancelled call, `ERR_S3` otherwise). */
-function fromSdk(operation: string, error: unknown, signal: AbortSignal | undefined): PresignError {
-  if (PresignError.is(error)) return error;
-  const e = (typeof error === 'object' && error !== null ? error : {}) as SdkError;
-  if (signal?.aborted === true || e.name === 'AbortError') {
-    return new PresignError('ERR_ABORTED', `${operation} was aborted`, { cause: error });
-  }
-  const s3Code = e.Code ?? e.name;
-  const status = e.$metadata?.httpStatusCode;
-  const details = [s3Code, status === undefined ? undefined : `HTTP ${status}`].filter(Boolean).join(', ');
-  const options: ConstructorParameters<typeof PresignError>[2] = { cause: error };
-  if (s3Code !== undefined) options.s3Code = s3Code;
-  if (typeof e.message === 'string') options.s3Message = e.message;
-  if (status !== undefined) options.status = status;
-  if (e.$metadata?.requestId !== undefined) options.requestId = e.$metadata.requestId;
-  return new PresignError('ERR_S3', `${operation} failed${details ? ` (${details})` : ''}`, options);
-}
-
-async function send<T>(
-  presigner: PresignerImpl,
-  operation: 'CreateMultipartUpload' | 'CompleteMultipartUpload' | 'AbortMultipartUpload' | 'ListParts',
-  input: Record<string, unknown>,
-  signal: AbortSignal | undefined,
-): Promise<T> {
-  const { client, s3 } = await sdk(presigner);
-  if (signal?.aborted === true)
-    throw new PresignError('ERR_ABORTED', `${operation} was aborted`, { cause: signal.reason });
-  const Command = s3[`${operation}Command`] as unknown as new (input: Record<string, unknown>) => unknown;
-  try {
-    return (await client.send(new Command(input), signal === undefined ? undefined : { abortSignal: signal })) as T;
-  } catch (error) {
-    throw fromSdk(operation, error, signal);
-  }
-}
-
 interface PartSigning {
   bucket: string;
   key: string;
@@ -359,16 +240,16 @@ function partHeaders(partNumbers: readonly number[], s: Omit<PartSigning, 'uploa
 /**
  * Signs a batch of parts at one instant: one signing context (credentials, lifetime, signing key) and
  * one target for all of them, then only the per-part canonical request and HMAC. The same steps as
- * `PresignerImpl.sign`, hoisted out of the loop: 10,000 parts sign in the time of a few dozen
+ * `Signer.sign`, hoisted out of the loop: 10,000 parts sign in the time of a few dozen
  * `getSignedUrl` calls, and every part of a batch expires together.
  */
-async function signParts(
-  presigner: PresignerImpl,
+async function signPartBatch(
+  signer: Signer,
   partNumbers: readonly number[],
   headers: Array<Record<string, string>>,
   s: PartSigning,
 ): Promise<PresignedPart[]> {
-  const context = await presigner.signingContext(s.signingDate, s.expiresIn);
+  const context = await signer.signingContext(s.signingDate, s.expiresIn);
   const target = context.target(s.bucket);
   const encodedPath = target.pathPrefix + encodeKeyPath(s.key);
   const uploadId: readonly [string, string] = ['uploadId', uriEncode(s.uploadId)];
@@ -383,11 +264,11 @@ async function signParts(
 }
 
 function signUploadRequest(
-  presigner: PresignerImpl,
+  signer: Signer,
   method: 'POST' | 'DELETE',
   s: Pick<PartSigning, 'bucket' | 'key' | 'uploadId' | 'expiresIn' | 'signingDate'>,
 ): Promise<PresignedRequest> {
-  return presigner.sign({
+  return signer.sign({
     method,
     bucket: s.bucket,
     key: s.key,
@@ -408,21 +289,18 @@ function signUploadRequest(
  * const upload = await presignMultipart(presigner, { key: 'videos/a.mp4', size: file.size, contentType: 'video/mp4' });
  * // hand `upload` to the browser: uploadMultipart(upload, file)
  */
-export async function presignMultipart(
-  presigner: PresignerImpl,
-  options: PresignMultipartOptions,
-): Promise<PresignedMultipart> {
+export async function presignMultipart(signer: Signer, options: PresignMultipartOptions): Promise<PresignedMultipart> {
   assertOptions(options);
   assertObjectKey(options.key);
-  const bucket = presigner.bucketOf(options.bucket);
+  const bucket = signer.bucketOf(options.bucket);
   const plan = planParts(options.size, options.partSize);
   const input = createInput(options, bucket);
   const checksumAlgorithm = options.checksumAlgorithm;
   let count: number;
-  if (options.signParts !== undefined) {
-    const n = options.signParts;
+  if (options.initialParts !== undefined) {
+    const n = options.initialParts;
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
-      throw new PresignError('ERR_INVALID_OPTION', `signParts must be a whole number >= 0; got ${String(n)}`);
+      throw new PresignError('ERR_INVALID_OPTION', `initialParts must be a whole number >= 0; got ${String(n)}`);
     }
     count = Math.min(n, plan.partCount);
   } else if (checksumAlgorithm !== undefined) {
@@ -440,22 +318,22 @@ export async function presignMultipart(
     checksums: options.checksums,
     expiresIn: options.expiresIn,
     // One instant for every signature of the upload: they all expire together.
-    signingDate: options.signingDate ?? presigner.options.now?.() ?? new Date(),
+    signingDate: options.signingDate ?? signer.options.now?.() ?? new Date(),
   };
   const headers = partHeaders(partNumbers, signing);
   // Credentials and expiry are checked before S3 is asked to create anything.
-  await presigner.signingContext(signing.signingDate, signing.expiresIn);
+  await signer.signingContext(signing.signingDate, signing.expiresIn);
 
-  const created = await send<{ UploadId?: string }>(presigner, 'CreateMultipartUpload', input, options.signal);
+  const created = await sendCommand<{ UploadId?: string }>(signer, 'CreateMultipartUpload', input, options.signal);
   const uploadId = created?.UploadId;
   if (typeof uploadId !== 'string' || uploadId === '') {
     throw new PresignError('ERR_S3', 'CreateMultipartUpload answered without an UploadId');
   }
   try {
     const s = { ...signing, uploadId };
-    const parts = await signParts(presigner, partNumbers, headers, s);
-    const complete = await signUploadRequest(presigner, 'POST', s);
-    const abort = await signUploadRequest(presigner, 'DELETE', s);
+    const parts = await signPartBatch(signer, partNumbers, headers, s);
+    const complete = await signUploadRequest(signer, 'POST', s);
+    const abort = await signUploadRequest(signer, 'DELETE', s);
     const result: PresignedMultipart = {
       bucket,
       key: options.key,
@@ -471,7 +349,7 @@ export async function presignMultipart(
     if (checksumAlgorithm !== undefined) result.checksumAlgorithm = checksumAlgorithm;
     return result;
   } catch (error) {
-    await abortQuietly(presigner, { bucket, key: options.key, uploadId });
+    await abortQuietly(signer, { bucket, key: options.key, uploadId });
     throw error;
   }
 }
@@ -481,13 +359,13 @@ export async function presignMultipart(
  * re-signs parts whose signatures expired. Pure signing: no call to S3.
  *
  * @example
- * app.post('/uploads/:id/parts', async (req) => presignParts(presigner, { key, uploadId, partNumbers: req.body.partNumbers, size, partSize }));
+ * app.post('/uploads/:id/parts', async (req) => presignPartBatch(signer, { key, uploadId, partNumbers: req.body.partNumbers, size, partSize }));
  */
-export async function presignParts(presigner: PresignerImpl, options: PresignPartsOptions): Promise<PresignedPart[]> {
+export async function presignParts(signer: Signer, options: PresignPartsOptions): Promise<PresignedPart[]> {
   assertOptions(options);
   assertObjectKey(options.key);
   assertUploadId(options.uploadId);
-  const bucket = presigner.bucketOf(options.bucket);
+  const bucket = signer.bucketOf(options.bucket);
   if (!Array.isArray(options.partNumbers)) {
     throw new PresignError('ERR_INVALID_OPTION', 'partNumbers must be an array of part numbers');
   }
@@ -508,10 +386,10 @@ export async function presignParts(presigner: PresignerImpl, options: PresignPar
     checksumAlgorithm,
     checksums: options.checksums,
     expiresIn: options.expiresIn,
-    signingDate: options.signingDate ?? presigner.options.now?.() ?? new Date(),
+    signingDate: options.signingDate ?? signer.options.now?.() ?? new Date(),
   };
   const headers = partHeaders(options.partNumbers, signing);
-  return signParts(presigner, options.partNumbers, headers, signing);
+  return signPartBatch(signer, options.partNumbers, headers, signing);
 }
 
 /** The `<CompleteMultipartUpload>` parts, validated and sorted by part number. */
@@ -555,27 +433,27 @@ function completedParts(
  * const { etag } = await completeMultipart(presigner, { key, uploadId, parts });
  */
 export async function completeMultipart(
-  presigner: PresignerImpl,
+  signer: Signer,
   options: CompleteMultipartOptions,
 ): Promise<CompletedMultipart> {
   assertOptions(options);
   assertObjectKey(options.key);
   assertUploadId(options.uploadId);
-  const bucket = presigner.bucketOf(options.bucket);
+  const bucket = signer.bucketOf(options.bucket);
   const checksumAlgorithm =
     options.checksumAlgorithm === undefined ? undefined : assertAlgorithm(options.checksumAlgorithm);
   const parts = completedParts(options.parts, checksumAlgorithm);
   let output: { ETag?: string; Location?: string; VersionId?: string };
   try {
-    output = await send(
-      presigner,
+    output = await sendCommand(
+      signer,
       'CompleteMultipartUpload',
       { Bucket: bucket, Key: options.key, UploadId: options.uploadId, MultipartUpload: { Parts: parts } },
       options.signal,
     );
   } catch (error) {
     if (options.keepOnFailure !== true) {
-      await abortQuietly(presigner, { bucket, key: options.key, uploadId: options.uploadId });
+      await abortQuietly(signer, { bucket, key: options.key, uploadId: options.uploadId });
     }
     throw error;
   }
@@ -589,15 +467,15 @@ export async function completeMultipart(
  * Aborts an upload server-side (AbortMultipartUpload through the `client`): S3 frees its parts.
  *
  * @example
- * await abortMultipart(presigner, { key, uploadId });
+ * await abortMultipart(signer, { key, uploadId });
  */
-export async function abortMultipart(presigner: PresignerImpl, options: AbortMultipartOptions): Promise<void> {
+export async function abortMultipart(signer: Signer, options: AbortMultipartOptions): Promise<void> {
   assertOptions(options);
   assertObjectKey(options.key);
   assertUploadId(options.uploadId);
-  const bucket = presigner.bucketOf(options.bucket);
-  await send(
-    presigner,
+  const bucket = signer.bucketOf(options.bucket);
+  await sendCommand(
+    signer,
     'AbortMultipartUpload',
     { Bucket: bucket, Key: options.key, UploadId: options.uploadId },
     options.signal,
@@ -605,12 +483,9 @@ export async function abortMultipart(presigner: PresignerImpl, options: AbortMul
 }
 
 /** Best-effort cleanup after another failure: its own failure must not hide the first one. */
-async function abortQuietly(
-  presigner: PresignerImpl,
-  target: { bucket: string; key: string; uploadId: string },
-): Promise<void> {
+async function abortQuietly(signer: Signer, target: { bucket: string; key: string; uploadId: string }): Promise<void> {
   try {
-    await abortMultipart(presigner, target);
+    await abortMultipart(signer, target);
   } catch {
     // The original error is what the caller needs; a lifecycle rule cleans up what this could not.
   }
@@ -632,23 +507,23 @@ interface SdkPart {
  * const done = await listParts(presigner, { key, uploadId });
  * // the browser: uploadMultipart(upload, file, { resume: done })
  */
-export async function listParts(presigner: PresignerImpl, options: ListPartsOptions): Promise<ListedPart[]> {
+export async function listParts(signer: Signer, options: ListPartsOptions): Promise<ListedPart[]> {
   assertOptions(options);
   assertObjectKey(options.key);
   assertUploadId(options.uploadId);
-  const bucket = presigner.bucketOf(options.bucket);
+  const bucket = signer.bucketOf(options.bucket);
   const parts: ListedPart[] = [];
   let marker: string | undefined;
   // A server that keeps answering IsTruncated with the same marker must not loop forever.
   for (let page = 0; page <= MAX_PARTS; page++) {
     const input: Record<string, unknown> = { Bucket: bucket, Key: options.key, UploadId: options.uploadId };
     if (marker !== undefined) input.PartNumberMarker = marker;
-    const output = await send<{
+    const output = await sendCommand<{
       Parts?: SdkPart[];
       IsTruncated?: boolean;
       NextPartNumberMarker?: string | number;
       ChecksumAlgorithm?: string;
-    }>(presigner, 'ListParts', input, options.signal);
+    }>(signer, 'ListParts', input, options.signal);
     for (const p of output?.Parts ?? []) {
       if (typeof p.PartNumber !== 'number' || typeof p.ETag !== 'string') continue;
       const part: ListedPart = { partNumber: p.PartNumber, etag: p.ETag, size: p.Size ?? 0 };

@@ -1,3 +1,4 @@
+import type { PostCondition, PresignedPost } from '../contract/post.js';
 import { PresignError } from '../errors.js';
 import {
   assertHeaderName,
@@ -12,47 +13,28 @@ import {
 import { assertObjectKey } from '../s3/key.js';
 import { MAX_PUT_SIZE } from '../s3/limits.js';
 import {
+  FILENAME_PLACEHOLDER,
   fieldMatches,
   isExemptField,
   type ParsedCondition,
-  type PostCondition,
-  type PresignedPost,
+  POST_FIELD,
+  POST_SIGNER_FIELDS,
   parseCondition,
 } from '../s3/post-policy.js';
+import { escapeXml } from '../s3/xml.js';
 import { ALGORITHM } from '../sigv4/constants.js';
 import { credentialScope, hmacHex } from '../sigv4/presign.js';
-import type { PresignerImpl } from './presigner.js';
-
-export type { PostCondition, PresignedPost };
+import type { Signer } from './signing.js';
 
 /** S3 takes at most 5 GiB in one POST, as in one PUT. */
 const MAX_POST_SIZE = MAX_PUT_SIZE;
-/** The placeholder S3 replaces with the name of the posted file. */
-// biome-ignore lint/suspicious/noTemplateCurlyInString: S3's literal placeholder, not a template
-const FILENAME = '${filename}';
 
 // Form field names, as AWS's SigV4 POST documentation spells them.
 const F_KEY = 'key';
 const F_CONTENT_TYPE = 'Content-Type';
-const F_ALGORITHM = 'x-amz-algorithm';
-const F_CREDENTIAL = 'x-amz-credential';
-const F_DATE = 'x-amz-date';
-const F_SECURITY_TOKEN = 'x-amz-security-token';
-const F_POLICY = 'policy';
-const F_SIGNATURE = 'x-amz-signature';
 
 /** Fields only the signer sets: neither `fields` nor `conditions` may name them. */
-const SIGNER_FIELDS = new Set([
-  F_KEY,
-  'bucket',
-  'file',
-  F_ALGORITHM,
-  F_CREDENTIAL,
-  F_DATE,
-  F_SECURITY_TOKEN,
-  F_POLICY,
-  F_SIGNATURE,
-]);
+const SIGNER_FIELDS = new Set([F_KEY, 'bucket', 'file', ...POST_SIGNER_FIELDS]);
 
 export interface PresignPostOptions {
   /**
@@ -203,9 +185,9 @@ function keyFields(options: PresignPostOptions, draft: Draft): void {
   const { key, keyPrefix } = options;
   if (keyPrefix === undefined) {
     assertObjectKey(key);
-    if (key.endsWith(FILENAME)) {
+    if (key.endsWith(FILENAME_PLACEHOLDER)) {
       // As the AWS SDK does: the part before ${filename} is fixed, the file's name completes it.
-      addField(draft, F_KEY, key, ['starts-with', '$key', key.slice(0, -FILENAME.length)]);
+      addField(draft, F_KEY, key, ['starts-with', '$key', key.slice(0, -FILENAME_PLACEHOLDER.length)]);
     } else {
       addField(draft, F_KEY, key);
     }
@@ -216,7 +198,7 @@ function keyFields(options: PresignPostOptions, draft: Draft): void {
       hint: "to let the page write any key in the bucket, say so: conditions: [['starts-with', '$key', '']]",
     });
   }
-  const value = key ?? keyPrefix + FILENAME;
+  const value = key ?? keyPrefix + FILENAME_PLACEHOLDER;
   assertObjectKey(value);
   if (!value.startsWith(keyPrefix)) {
     throw new PresignError(
@@ -258,10 +240,6 @@ function contentTypeFields(options: PresignPostOptions, draft: Draft): void {
   addField(draft, F_CONTENT_TYPE, value, ['starts-with', `$${F_CONTENT_TYPE}`, prefix]);
 }
 
-function xmlEscape(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
 /** POST takes tags as S3's `<Tagging>` XML, not the `k=v&k2=v2` form a PUT header takes. */
 function taggingXml(value: NonNullable<PresignPostOptions['tagging']>): string {
   if (typeof value === 'string') {
@@ -276,7 +254,7 @@ function taggingXml(value: NonNullable<PresignPostOptions['tagging']>): string {
   const tags = Object.entries(value).map(([k, v]) => {
     if (typeof v !== 'string')
       throw new PresignError('ERR_INVALID_OPTION', `The tag ${JSON.stringify(k)} needs a string value`);
-    return `<Tag><Key>${xmlEscape(k)}</Key><Value>${xmlEscape(v)}</Value></Tag>`;
+    return `<Tag><Key>${escapeXml(k)}</Key><Value>${escapeXml(v)}</Value></Tag>`;
   });
   return `<Tagging><TagSet>${tags.join('')}</TagSet></Tagging>`;
 }
@@ -425,19 +403,19 @@ function draftOf(options: PresignPostOptions): Draft {
  * const post = await presignPost(presigner, { keyPrefix: 'uploads/42/', contentTypePrefix: 'image/', maxSize: 10_000_000 });
  * // post.url and post.fields make the form; the file goes last.
  */
-export async function presignPost(presigner: PresignerImpl, options: PresignPostOptions): Promise<PresignedPost> {
+export async function presignPost(signer: Signer, options: PresignPostOptions): Promise<PresignedPost> {
   const draft = draftOf(options);
-  const bucket = presigner.bucketOf(options.bucket);
-  const context = await presigner.signingContext(options.signingDate, options.expiresIn);
+  const bucket = signer.bucketOf(options.bucket);
+  const context = await signer.signingContext(options.signingDate, options.expiresIn);
   const target = context.target(bucket);
   const scope = credentialScope(context.amzDate, context.region, context.service);
 
   const signed: Array<[string, string]> = [
-    [F_ALGORITHM, ALGORITHM],
-    [F_CREDENTIAL, `${context.credentials.accessKeyId}/${scope}`],
-    [F_DATE, context.amzDate],
+    [POST_FIELD.algorithm, ALGORITHM],
+    [POST_FIELD.credential, `${context.credentials.accessKeyId}/${scope}`],
+    [POST_FIELD.date, context.amzDate],
   ];
-  if (context.credentials.sessionToken) signed.push([F_SECURITY_TOKEN, context.credentials.sessionToken]);
+  if (context.credentials.sessionToken) signed.push([POST_FIELD.securityToken, context.credentials.sessionToken]);
 
   const conditions: PostCondition[] = [{ bucket }, ...draft.conditions];
   const fields = { ...draft.fields };
@@ -446,7 +424,7 @@ export async function presignPost(presigner: PresignerImpl, options: PresignPost
     fields[name] = value;
   }
   const policy = Buffer.from(JSON.stringify({ expiration: context.expiresAt, conditions }), 'utf8').toString('base64');
-  fields[F_POLICY] = policy;
-  fields[F_SIGNATURE] = hmacHex(context.signingKey, policy);
+  fields[POST_FIELD.policy] = policy;
+  fields[POST_FIELD.signature] = hmacHex(context.signingKey, policy);
   return { method: 'POST', url: target.origin + target.pathPrefix, fields, expiresAt: context.expiresAt, conditions };
 }

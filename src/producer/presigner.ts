@@ -1,11 +1,12 @@
-import { PRESIGNED_METHODS, type PresignedMethod, type PresignedRequest } from '../descriptor.js';
+import type { ListedPart, PresignedMultipart, PresignedPart } from '../contract/multipart.js';
+import type { PresignedPost } from '../contract/post.js';
+import { PRESIGNED_METHODS, type PresignedMethod, type PresignedRequest } from '../contract/request.js';
 import { PresignError } from '../errors.js';
 import { assertBucketName } from '../s3/bucket.js';
 import { type BucketTarget, createTargetResolver } from '../s3/endpoint.js';
 import { assertObjectKey } from '../s3/key.js';
 import { DEFAULT_EXPIRES_IN, MAX_EXPIRES_IN } from '../s3/limits.js';
 import { encodeKeyPath } from '../sigv4/encode.js';
-import { signQuery } from '../sigv4/presign.js';
 import { signingKey } from '../sigv4/signing-key.js';
 import { assertCredentials } from './credentials.js';
 import { assertExpiresIn, type ExpiryPolicy, effectiveExpiresIn } from './expiry.js';
@@ -15,18 +16,16 @@ import {
   type CompletedMultipart,
   type CompleteMultipartOptions,
   completeMultipart,
-  type ListedPart,
   type ListPartsOptions,
   listParts,
-  type PresignedMultipart,
-  type PresignedPart,
   type PresignMultipartOptions,
   type PresignPartsOptions,
   presignMultipart,
   presignParts,
 } from './multipart.js';
-import { type PresignedPost, type PresignPostOptions, presignPost } from './post.js';
+import { type PresignPostOptions, presignPost } from './post.js';
 import { deleteRequest, genericRequest, getRequest, putRequest, type RequestParts } from './requests.js';
+import { type Signer, type SigningContext, type SignRequest, signAt } from './signing.js';
 import type {
   Credentials,
   CredentialsProvider,
@@ -46,37 +45,11 @@ interface Resolved {
   credentials: Credentials | CredentialsProvider;
 }
 
-/** One request to sign, after the operation's options became query and headers. */
-export interface SignRequest extends RequestParts {
-  method: PresignedMethod;
-  bucket: string | undefined;
-  key: string | undefined;
-  expiresIn: number | undefined;
-  signingDate: Date | undefined;
-}
-
 interface Clock {
   signedAt: number;
   expiresIn: number;
   amzDate: string;
   expiresAt: string;
-}
-
-/** Everything a signature needs at one instant (see {@link PresignerImpl.signingContext}). */
-export interface SigningContext {
-  credentials: Credentials;
-  region: string;
-  service: string;
-  target: (bucket: string) => BucketTarget;
-  /** Signing instant, whole seconds, in ms since the epoch. */
-  signedAt: number;
-  /** `YYYYMMDDTHHMMSSZ`. */
-  amzDate: string;
-  /** Seconds the signature lives (after the expiry policy and credential expiration). */
-  expiresIn: number;
-  /** ISO 8601 UTC instant the signature stops working. */
-  expiresAt: string;
-  signingKey: Buffer;
 }
 
 export interface Presigner {
@@ -144,7 +117,7 @@ async function fromClient(client: S3ClientLike, options: PresignerOptions): Prom
   };
 }
 
-export class PresignerImpl implements Presigner {
+export class PresignerImpl implements Presigner, Signer {
   readonly options: PresignerOptions;
   readonly policy: ExpiryPolicy;
   private resolved: Resolved | undefined;
@@ -417,36 +390,6 @@ function signWith(request: SignRequest, bucket: string, context: SigningContext)
   const target = context.target(bucket);
   const path = request.key === undefined ? target.pathPrefix : target.pathPrefix + encodeKeyPath(request.key);
   return signAt(context, target, request.method, path, request.query, request.headers);
-}
-
-/**
- * Signs one request within a signing context: what `sign` ends in, and what batch signers (parts of
- * a multipart upload) call in their loop after resolving the context and target once.
- */
-export function signAt(
-  context: SigningContext,
-  target: BucketTarget,
-  method: PresignedMethod,
-  encodedPath: string,
-  query: ReadonlyArray<readonly [string, string]>,
-  headers: Record<string, string>,
-): PresignedRequest {
-  const url = signQuery({
-    method,
-    origin: target.origin,
-    host: target.host,
-    encodedPath,
-    query,
-    headers,
-    accessKeyId: context.credentials.accessKeyId,
-    sessionToken: context.credentials.sessionToken,
-    amzDate: context.amzDate,
-    region: context.region,
-    service: context.service,
-    expiresIn: context.expiresIn,
-    signingKey: context.signingKey,
-  });
-  return { method, url, headers, expiresAt: context.expiresAt };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { PresignedMethod } from '../descriptor.js';
+import type { PresignedMethod } from '../contract/request.js';
 import type { CannedAcl, ChecksumAlgorithm, StorageClass } from '../s3/headers.js';
 
 export type { CannedAcl, ChecksumAlgorithm, StorageClass };

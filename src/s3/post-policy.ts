@@ -5,39 +5,6 @@
  */
 import { PresignError } from '../errors.js';
 
-/**
- * One POST policy condition, as it appears in the policy JSON:
- * `{ "acl": "private" }` (exact match), `["eq", "$key", "a.txt"]`, `["starts-with", "$key", "user/"]`
- * or `["content-length-range", 1, 1048576]`. Field names are case-insensitive; values are not.
- */
-export type PostCondition =
-  | { [field: string]: string }
-  | [operator: 'eq' | 'starts-with', field: `$${string}`, value: string]
-  | [operator: 'content-length-range', min: number, max: number];
-
-/** A presigned POST: what a page needs to post a form straight to S3. Plain JSON. */
-export interface PresignedPost {
-  method: 'POST';
-  /** Where the form goes: the bucket's URL (virtual-hosted or path-style), without the key. */
-  url: string;
-  /**
-   * Form fields to send, in this order, before the file: `key`, the object fields, then
-   * `x-amz-algorithm`, `x-amz-credential`, `x-amz-date`, `x-amz-security-token` (temporary
-   * credentials), `policy` and `x-amz-signature`.
-   */
-  fields: Record<string, string>;
-  /** ISO 8601 UTC instant the policy stops working (its `expiration`). */
-  expiresAt: string;
-  /** The conditions of the signed policy, for display and checks (the `policy` field is authoritative). */
-  conditions: PostCondition[];
-}
-
-/** The decoded `policy` field. */
-export interface PostPolicy {
-  expiration: string;
-  conditions: PostCondition[];
-}
-
 /** A condition in one shape: field names lower-cased, without the `$`. */
 export type ParsedCondition =
   | { operator: 'eq' | 'starts-with'; field: string; value: string }
@@ -45,6 +12,24 @@ export type ParsedCondition =
 
 /** The operators S3 knows; anything else makes S3 refuse the whole policy. */
 export const POST_OPERATORS = ['eq', 'starts-with', 'content-length-range'] as const;
+
+/** The placeholder S3 replaces with the name of the posted file, in the `key` field. */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: S3's literal placeholder, not a template
+export const FILENAME_PLACEHOLDER = '${filename}';
+
+/**
+ * Form fields the signer writes (SigV4 POST): a caller's `fields` and `conditions` never name them,
+ * and their values are never quoted in an error (the session token is one).
+ */
+export const POST_FIELD = {
+  algorithm: 'x-amz-algorithm',
+  credential: 'x-amz-credential',
+  date: 'x-amz-date',
+  securityToken: 'x-amz-security-token',
+  policy: 'policy',
+  signature: 'x-amz-signature',
+} as const;
+export const POST_SIGNER_FIELDS: readonly string[] = Object.values(POST_FIELD);
 
 /** Fields S3 does not match against the policy: every other field sent needs a condition. */
 export function isExemptField(name: string): boolean {

@@ -1,12 +1,4 @@
-/** Wire names of SigV4 query signing: https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html */
+/** Wire names of SigV4 signing: https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html */
 export const ALGORITHM = 'AWS4-HMAC-SHA256';
 export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
 export const TERMINATOR = 'aws4_request';
-
-export const Q_ALGORITHM = 'X-Amz-Algorithm';
-export const Q_CREDENTIAL = 'X-Amz-Credential';
-export const Q_DATE = 'X-Amz-Date';
-export const Q_EXPIRES = 'X-Amz-Expires';
-export const Q_SECURITY_TOKEN = 'X-Amz-Security-Token';
-export const Q_SIGNED_HEADERS = 'X-Amz-SignedHeaders';
-export const Q_SIGNATURE = 'X-Amz-Signature';

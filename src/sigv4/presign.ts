@@ -1,6 +1,5 @@
 import * as crypto from 'node:crypto';
 import {
-  ALGORITHM,
   Q_ALGORITHM,
   Q_CREDENTIAL,
   Q_DATE,
@@ -8,9 +7,8 @@ import {
   Q_SECURITY_TOKEN,
   Q_SIGNATURE,
   Q_SIGNED_HEADERS,
-  TERMINATOR,
-  UNSIGNED_PAYLOAD,
-} from './constants.js';
+} from '../contract/query.js';
+import { ALGORITHM, TERMINATOR, UNSIGNED_PAYLOAD } from './constants.js';
 import { uriEncode } from './encode.js';
 
 /** Everything SigV4 query signing needs, already validated and encoded where noted. */

@@ -1,7 +1,8 @@
 import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listenOnLoopback } from '../../examples/loopback.js';
-import { type PresignedPost, presignPost } from '../../src/producer/post.js';
+import type { PresignedPost } from '../../src/index.js';
+import { presignPost } from '../../src/producer/post.js';
 import { PresignerImpl } from '../../src/producer/presigner.js';
 import { launchChromium, type RunningBrowser } from '../helpers/browser.js';
 import { type RunningS3, S3RVER_CREDENTIALS, startS3, TEST_BUCKET, TEST_REGION } from '../helpers/s3-server.js';

@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  type CompletedPart,
   type MultipartState,
   type MultipartUpload,
-  type UploadedPart,
   uploadMultipart,
-} from '../../src/consumer/multipart.js';
+} from '../../src/consumer/multipart/index.js';
 import type { Progress } from '../../src/consumer/types.js';
 import { completeMultipart, presignMultipart, presignParts } from '../../src/producer/multipart.js';
 import { PresignerImpl } from '../../src/producer/presigner.js';
@@ -149,10 +149,10 @@ describe('multipart against s3rver', () => {
       key: 'lazy.bin',
       size: data.byteLength,
       partSize: 5 * MiB,
-      signParts: 1,
+      initialParts: 1,
     });
     const asked: number[][] = [];
-    let completedWith: UploadedPart[] = [];
+    let completedWith: CompletedPart[] = [];
     const result = await uploadMultipart(upload, new Blob([new Uint8Array(data)]), {
       concurrency: 2,
       signParts: async (partNumbers) => {

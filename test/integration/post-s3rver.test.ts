@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { submitPost } from '../../src/consumer/post.js';
+import { submitPost } from '../../src/consumer/post/index.js';
 import { presignPost } from '../../src/producer/post.js';
 import { PresignerImpl } from '../../src/producer/presigner.js';
 import { type RunningS3, S3RVER_CREDENTIALS, startS3, TEST_BUCKET, TEST_REGION } from '../helpers/s3-server.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { inspectPresignedUrl, isPresignError, parseDescriptor } from '../../src/consumer/index.js';
 import { createPresigner } from '../../src/index.js';
-import { parseS3ErrorXml } from '../../src/s3/error-xml.js';
+import { parseS3ErrorXml } from '../../src/s3/xml.js';
 
 const SIGNED_AT = new Date('2026-11-29T00:00:00Z');
 const presigner = createPresigner({

@@ -2,16 +2,12 @@ import { createHash } from 'node:crypto';
 import { CreateMultipartUploadCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
-import {
-  completeXml,
-  type MultipartOptions,
-  type MultipartUpload,
-  uploadMultipart,
-} from '../../src/consumer/multipart.js';
-import type { Progress } from '../../src/consumer/types.js';
-import type { PresignedRequest } from '../../src/descriptor.js';
-import { type PresignedMultipart, presignMultipart, presignParts } from '../../src/producer/multipart.js';
+import type { Progress } from '../../src/consumer/index.js';
+import { type MultipartOptions, type MultipartUpload, uploadMultipart } from '../../src/consumer/multipart/index.js';
+import type { PresignedMultipart, PresignedRequest } from '../../src/index.js';
+import { presignMultipart, presignParts } from '../../src/producer/multipart.js';
 import { PresignerImpl } from '../../src/producer/presigner.js';
+import { completeMultipartXml } from '../../src/s3/xml.js';
 import { rejection } from '../helpers/rejection.js';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
@@ -169,7 +165,7 @@ describe('uploadMultipart', () => {
 
   it('builds the completion XML sorted, escaped, with checksums when the upload has them', () => {
     expect(
-      completeXml(
+      completeMultipartXml(
         [
           { partNumber: 2, etag: '"b&<"', checksum: SHA },
           { partNumber: 1, etag: '"a"', checksum: SHA },

@@ -153,17 +153,17 @@ describe('presignMultipart', () => {
     }
   });
 
-  it('signs only the first `signParts` parts when asked', async () => {
+  it('signs only the first `initialParts` parts when asked', async () => {
     s3.on(CreateMultipartUploadCommand).resolves({ UploadId: 'u1' });
     const upload = await presignMultipart(presigner(), {
       key: 'big',
       size: 1024 * MiB,
       partSize: 5 * MiB,
-      signParts: 3,
+      initialParts: 3,
     });
     expect(upload.partCount).toBe(205);
     expect(upload.parts.map((p) => p.partNumber)).toEqual([1, 2, 3]);
-    const none = await presignMultipart(presigner(), { key: 'big', size: 1024 * MiB, signParts: 0 });
+    const none = await presignMultipart(presigner(), { key: 'big', size: 1024 * MiB, initialParts: 0 });
     expect(none.parts).toEqual([]);
   });
 
@@ -193,11 +193,11 @@ describe('presignMultipart', () => {
     ['a bad key', { key: '' }, 'ERR_INVALID_KEY'],
     ['a bad content-type', { contentType: 'a\nb' }, 'ERR_INVALID_HEADER'],
     ['bad metadata', { metadata: { 'a b': 'x' } }, 'ERR_INVALID_METADATA'],
-    ['an unknown checksum algorithm', { checksumAlgorithm: 'MD5', signParts: 0 }, 'ERR_INVALID_CHECKSUM'],
-    ['a part to sign without its checksum', { checksumAlgorithm: 'SHA256', signParts: 1 }, 'ERR_INVALID_CHECKSUM'],
+    ['an unknown checksum algorithm', { checksumAlgorithm: 'MD5', initialParts: 0 }, 'ERR_INVALID_CHECKSUM'],
+    ['a part to sign without its checksum', { checksumAlgorithm: 'SHA256', initialParts: 1 }, 'ERR_INVALID_CHECKSUM'],
     ['a malformed checksum', { checksumAlgorithm: 'SHA256', checksums: { 1: 'abc' } }, 'ERR_INVALID_CHECKSUM'],
     ['checksums without an algorithm', { checksums: { 1: SHA } }, 'ERR_INVALID_CHECKSUM'],
-    ['a negative signParts', { signParts: -1 }, 'ERR_INVALID_OPTION'],
+    ['a negative initialParts', { initialParts: -1 }, 'ERR_INVALID_OPTION'],
     ['an expiresIn over 7 days', { expiresIn: 604_801 }, 'ERR_INVALID_EXPIRES'],
   ])('refuses %s before creating anything', async (_name, change, code) => {
     const error = await rejection(presignMultipart(presigner(), { key: 'k', size: 20 * MiB, ...change }));

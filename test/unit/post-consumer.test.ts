@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { submitPost } from '../../src/consumer/post.js';
+import { submitPost } from '../../src/consumer/post/index.js';
 import { isPresignError, type PresignErrorCode } from '../../src/errors.js';
-import { type PresignedPost, type PresignPostOptions, presignPost } from '../../src/producer/post.js';
+import type { PresignedPost } from '../../src/index.js';
+import { type PresignPostOptions, presignPost } from '../../src/producer/post.js';
 import { PresignerImpl } from '../../src/producer/presigner.js';
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY';
@@ -323,7 +324,7 @@ describe('submitPost is browser code', () => {
   it('bundles for the browser with no node:* module and no producer or signer code', async () => {
     const { build } = await import('esbuild');
     const result = await build({
-      entryPoints: [new URL('../../src/consumer/post.ts', import.meta.url).pathname],
+      entryPoints: [new URL('../../src/consumer/post/index.ts', import.meta.url).pathname],
       bundle: true,
       write: false,
       format: 'esm',
@@ -332,7 +333,7 @@ describe('submitPost is browser code', () => {
       logLevel: 'silent',
     });
     const inputs = Object.keys(result.metafile.inputs);
-    expect(inputs.some((path) => path.includes('src/consumer/post.ts'))).toBe(true);
+    expect(inputs.some((path) => path.includes('src/consumer/post/submit-post.ts'))).toBe(true);
     expect(inputs.filter((path) => /node:|src\/producer\/|src\/sigv4\//.test(path))).toEqual([]);
   });
 });

@@ -3,15 +3,16 @@
  * `upload` (so every part gets its parity and expiry checks, retries, refresh and progress), then the
  * completion and, on failure, the abort. https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html
  */
-import type { PresignedRequest } from '../descriptor.js';
-import { isPresignError, PresignError, redactUrl } from '../errors.js';
-import { parseS3ErrorXml } from '../s3/error-xml.js';
-import { type PartPlan, partRange } from '../s3/multipart-plan.js';
-import { exchange } from './exchange.js';
-import { withRetry } from './retry.js';
-import { send } from './transport.js';
-import type { Progress, RequestOptions, RetryOptions } from './types.js';
-import { upload as uploadOne } from './upload.js';
+import type { CompletedPart, MultipartUpload, PresignedPart } from '../../contract/multipart.js';
+import type { PresignedRequest } from '../../contract/request.js';
+import { isPresignError, PresignError, redactUrl } from '../../errors.js';
+import { type PartPlan, partRange } from '../../s3/multipart-plan.js';
+import { completeMultipartXml, isErrorXml, parseS3ErrorXml, xmlElement } from '../../s3/xml.js';
+import { exchange } from '../exchange.js';
+import { withRetry } from '../retry.js';
+import { send } from '../transport.js';
+import type { Progress, RequestOptions, TransferOptions } from '../types.js';
+import { upload as uploadOne } from '../upload.js';
 
 const DEFAULT_CONCURRENCY = 4;
 /** Re-sign a part ahead of time when its signature has less than this left (ms), past `clockTolerance`. */
@@ -19,50 +20,6 @@ const RESIGN_MARGIN = 30_000;
 const CHECKSUM_HEADER = 'x-amz-checksum-';
 const ETAG_HINT =
   "the bucket's CORS configuration must expose the header: add <ExposeHeader>ETag</ExposeHeader> (ExposeHeaders: ['ETag'])";
-
-/** One part and the signed request that uploads it. */
-export interface MultipartPartRequest {
-  /** 1-based part number. */
-  partNumber: number;
-  /** The signed `PUT ?partNumber=&uploadId=`. */
-  request: PresignedRequest;
-}
-
-/** A part S3 holds. */
-export interface UploadedPart {
-  /** 1-based part number. */
-  partNumber: number;
-  /** The ETag S3 answered, quotes kept. */
-  etag: string;
-  /** The part's base64 checksum, when the upload checks one. */
-  checksum?: string;
-  /** Bytes of the part, when known (`listParts` reports it; a resumed part of another size is sent again). */
-  size?: number;
-}
-
-/**
- * A multipart upload as the producer's `presignMultipart` returns it (plain JSON). Only `uploadId`,
- * `size` and `partSize` are required: the parts can all come from `signParts`, and the completion
- * and abort from callbacks.
- */
-export interface MultipartUpload {
-  bucket?: string;
-  key?: string;
-  uploadId: string;
-  /** Bytes of the object: the body must be exactly this long. */
-  size: number;
-  /** Bytes of every part but the last. */
-  partSize: number;
-  partCount?: number;
-  checksumAlgorithm?: string;
-  /** Parts signed ahead of time. */
-  parts?: readonly MultipartPartRequest[];
-  /** A signed `POST ?uploadId=` (CompleteMultipartUpload). */
-  complete?: PresignedRequest;
-  /** A signed `DELETE ?uploadId=` (AbortMultipartUpload). */
-  abort?: PresignedRequest;
-  expiresAt?: string;
-}
 
 /** What a caller saves to resume later: everything but the body. */
 export interface MultipartState {
@@ -73,7 +30,7 @@ export interface MultipartState {
   partSize: number;
   partCount: number;
   /** Parts S3 holds, sorted by part number. */
-  parts: UploadedPart[];
+  parts: CompletedPart[];
 }
 
 export interface MultipartResult {
@@ -83,28 +40,22 @@ export interface MultipartResult {
   location?: string;
   versionId?: string;
   /** Every part, sorted by part number. */
-  parts: UploadedPart[];
+  parts: CompletedPart[];
 }
 
-export interface MultipartOptions {
+/**
+ * Options of `uploadMultipart`: how the parts are signed, completed and resumed, and what every
+ * transfer takes. `retry` applies to each part and to the completion; `onProgress` reports the whole
+ * object (parts given in `resume` count as transferred); `signal` stops every transfer at once and
+ * aborts the upload on S3 unless `keepOnFailure`.
+ */
+export interface MultipartOptions extends TransferOptions {
   /**
    * Parts in flight at once.
    * @default 4
    * @example 6
    */
-  concurrency?: number;
-  /**
-   * Retries of each part (network errors, 5xx, 429), as `upload` does them; also used for the completion.
-   * @default 2
-   * @example { limit: 4, backoffLimit: 10_000 }
-   */
-  retry?: number | RetryOptions;
-  /**
-   * Progress over the whole object: monotonic (bytes of a failed attempt are not counted twice),
-   * 100% only once the upload is complete. Parts given in `resume` count as transferred.
-   * @example ({ percent }) => (bar.value = percent ?? 0)
-   */
-  onProgress?: (progress: Progress) => void;
+  concurrency?: number | undefined;
   /**
    * Signs parts the upload does not carry yet, and re-signs parts whose signature expired (before
    * sending, or after S3 answered "Request has expired"). Your server answers it with
@@ -113,61 +64,44 @@ export interface MultipartOptions {
    * one part in memory at a time) and passed as `checksums`, for your server to sign with each part.
    * @example (partNumbers) => fetch(`/uploads/${id}/parts`, { method: 'POST', body: JSON.stringify({ partNumbers }) }).then((r) => r.json())
    */
-  signParts?: (partNumbers: number[], checksums?: Record<number, string>) => Promise<readonly MultipartPartRequest[]>;
+  signParts?:
+    | ((partNumbers: number[], checksums?: Record<number, string>) => Promise<readonly PresignedPart[]>)
+    | undefined;
   /**
    * Completes on your server (e.g. with `completeMultipart`) instead of with the presigned `complete`.
    * @example (parts) => fetch(`/uploads/${id}/complete`, { method: 'POST', body: JSON.stringify({ parts }) }).then((r) => r.json())
    */
-  complete?: (parts: UploadedPart[]) => Promise<{ etag?: string; location?: string; versionId?: string } | undefined>;
+  complete?:
+    | ((parts: CompletedPart[]) => Promise<{ etag?: string; location?: string; versionId?: string } | undefined>)
+    | undefined;
   /**
    * Aborts on your server (e.g. with `abortMultipart`) instead of with the presigned `abort`.
    * @example () => fetch(`/uploads/${id}`, { method: 'DELETE' }).then(() => undefined)
    */
-  abort?: () => Promise<void>;
+  abort?: (() => Promise<void>) | undefined;
   /**
    * Signs the complete or abort request again when the upload's one expired.
    * @example (kind) => fetch(`/uploads/${id}/${kind}`).then((r) => r.json())
    */
-  signRequest?: (kind: 'complete' | 'abort') => Promise<PresignedRequest>;
+  signRequest?: ((kind: 'complete' | 'abort') => Promise<PresignedRequest>) | undefined;
   /**
    * Parts S3 already holds (from `listParts` on your server, or saved from `onState`): they are
    * skipped, and only the rest is sent.
    * @example saved.parts
    */
-  resume?: readonly UploadedPart[];
+  resume?: readonly CompletedPart[] | undefined;
   /**
    * Called with the state needed to resume (upload id, plan, parts done) at the start and after
    * every part: save it (e.g. in localStorage) to resume after a crash or a reload.
    * @example (state) => localStorage.setItem('upload', JSON.stringify(state))
    */
-  onState?: (state: MultipartState) => void;
+  onState?: ((state: MultipartState) => void) | undefined;
   /**
    * Keep the upload on S3 when it fails or is aborted, to resume it later. By default it is aborted
    * (best effort), so no orphaned parts keep costing money.
    * @default false
    */
-  keepOnFailure?: boolean;
-  /**
-   * Stops every transfer at once; rejects with `ERR_ABORTED` (and aborts the upload on S3 unless
-   * `keepOnFailure`).
-   * @example controller.signal
-   */
-  signal?: AbortSignal;
-  /**
-   * Seconds of clock skew allowed between this machine and the signer.
-   * @default 5
-   */
-  clockTolerance?: number;
-  /**
-   * The clock.
-   * @default () => new Date()
-   */
-  now?: () => Date | number;
-  /**
-   * The fetch to use (parts with `onProgress` use XMLHttpRequest where it exists, unless this is set).
-   * @default globalThis.fetch
-   */
-  fetch?: typeof fetch;
+  keepOnFailure?: boolean | undefined;
 }
 
 /** A body the parts are cut from without copying it: a Blob/File (in Node, `await fs.openAsBlob(path)`) or bytes. */
@@ -232,30 +166,6 @@ function base64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-/** The CompleteMultipartUpload body, parts in order. https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html */
-export function completeXml(parts: readonly UploadedPart[], checksumAlgorithm?: string): string {
-  let xml = '<CompleteMultipartUpload xmlns="http://s3.amazonaws.com/doc/2006-03-01/">';
-  for (const part of [...parts].sort((a, b) => a.partNumber - b.partNumber)) {
-    xml += `<Part><PartNumber>${part.partNumber}</PartNumber><ETag>${escapeXml(part.etag)}</ETag>`;
-    if (checksumAlgorithm && part.checksum !== undefined) {
-      xml += `<Checksum${checksumAlgorithm}>${escapeXml(part.checksum)}</Checksum${checksumAlgorithm}>`;
-    }
-    xml += '</Part>';
-  }
-  return `${xml}</CompleteMultipartUpload>`;
-}
-
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-
-function element(xml: string, name: string): string | undefined {
-  const m = new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml);
-  return m?.[1]?.replace(/&(amp|lt|gt|quot|apos);/g, (_, e: string) => ENTITIES[e]!);
-}
-
 /** Statuses that S3's error codes stand for, when they arrive in the body of a 200. */
 const CODE_STATUS: Record<string, number> = { InternalError: 500, ServiceUnavailable: 503, SlowDown: 503 };
 
@@ -265,7 +175,7 @@ const CODE_STATUS: Record<string, number> = { InternalError: 500, ServiceUnavail
  * that is a failure, retried like a 5xx when its code is one.
  */
 function completionResult(xml: string, response: Response): { etag: string; location?: string; versionId?: string } {
-  if (/<Error>/.test(xml)) {
+  if (isErrorXml(xml)) {
     const e = parseS3ErrorXml(xml);
     throw new PresignError('ERR_S3', `S3 failed to complete the upload${e.code ? `: ${e.code}` : ''}`, {
       status: CODE_STATUS[e.code ?? ''] ?? response.status,
@@ -274,9 +184,9 @@ function completionResult(xml: string, response: Response): { etag: string; loca
       requestId: e.requestId ?? response.headers.get('x-amz-request-id') ?? undefined,
     });
   }
-  const etag = element(xml, 'ETag') ?? response.headers.get('etag') ?? '';
+  const etag = xmlElement(xml, 'ETag') ?? response.headers.get('etag') ?? '';
   const result: { etag: string; location?: string; versionId?: string } = { etag };
-  const location = element(xml, 'Location');
+  const location = xmlElement(xml, 'Location');
   if (location) result.location = location;
   const versionId = response.headers.get('x-amz-version-id');
   if (versionId) result.versionId = versionId;
@@ -334,7 +244,7 @@ export async function uploadMultipart(
     signed.set(part.partNumber, part.request);
   }
 
-  const done = new Map<number, UploadedPart>();
+  const done = new Map<number, CompletedPart>();
   for (const part of options.resume ?? []) {
     if (!Number.isInteger(part?.partNumber) || part.partNumber < 1 || part.partNumber > plan.partCount) {
       throw invalid(`resume lists a part ${String(part?.partNumber)} outside the upload's plan`);
@@ -521,7 +431,7 @@ export async function uploadMultipart(
           );
         }
         const sent = signed.get(n) ?? request;
-        const part: UploadedPart = { partNumber: n, etag: result.etag, size: end - start };
+        const part: CompletedPart = { partNumber: n, etag: result.etag, size: end - start };
         const checksum = checksumOf(sent);
         if (checksum !== undefined) part.checksum = checksum;
         inFlight.delete(n);
@@ -577,7 +487,7 @@ export async function uploadMultipart(
         completed = await options.complete(parts);
       } else {
         const algorithm = checksumAlgorithmOf(upload, signed.values());
-        const xml = new TextEncoder().encode(completeXml(parts, algorithm));
+        const xml = new TextEncoder().encode(completeMultipartXml(parts, algorithm));
         completed = await withRetry(
           async () => {
             const response = await exchange(

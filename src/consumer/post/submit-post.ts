@@ -3,25 +3,26 @@
  * check is checked here first, so a file S3 would refuse never goes on the wire.
  * https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-HTTPPOSTConstructPolicy.html
  */
-import { PresignError, type PresignErrorCode } from '../errors.js';
+import type { PresignedPost } from '../../contract/post.js';
+import { PresignError, type PresignErrorCode } from '../../errors.js';
 import {
+  FILENAME_PLACEHOLDER,
   fieldMatches,
   fieldValue,
   isExemptField,
   type ParsedCondition,
-  type PostCondition,
-  type PresignedPost,
+  POST_SIGNER_FIELDS,
   parseCondition,
-} from '../s3/post-policy.js';
-import { progressReporter } from './progress.js';
-import { withRetry } from './retry.js';
-import { responseError } from './s3-error.js';
-import { send } from './transport.js';
-import type { Progress, RetryOptions } from './types.js';
+} from '../../s3/post-policy.js';
+import { xmlElement } from '../../s3/xml.js';
+import { progressReporter } from '../progress.js';
+import { withRetry } from '../retry.js';
+import { responseError } from '../s3-error.js';
+import { send } from '../transport.js';
+import type { TransferOptions } from '../types.js';
 
-export type { PostCondition, PresignedPost };
-
-export interface SubmitPostOptions {
+/** Options of `submitPost`: the form's own fields, and what every transfer takes. */
+export interface SubmitPostOptions extends TransferOptions {
   /**
    * The key to send, when the policy lets the page choose one (`starts-with $key`).
    * @default post.fields.key
@@ -31,11 +32,13 @@ export interface SubmitPostOptions {
   /**
    * The `Content-Type` field, when the policy lets the page choose it.
    * @default post.fields['Content-Type'], else the file's own type when the policy has a Content-Type condition
+   * @example 'image/png'
    */
   contentType?: string | undefined;
   /**
    * The file name sent with the file (S3 puts it where the key says `${filename}`).
    * @default the File's name, else 'blob'
+   * @example 'avatar.png'
    */
   filename?: string | undefined;
   /**
@@ -44,42 +47,11 @@ export interface SubmitPostOptions {
    */
   fields?: Record<string, string> | undefined;
   /**
-   * Progress of the file's bytes: monotonic, 100% only once S3 has answered.
-   * @example ({ percent }) => bar.value = percent ?? 0
-   */
-  onProgress?: ((progress: Progress) => void) | undefined;
-  /**
-   * Stops the upload at once; the call rejects with `ERR_ABORTED`.
-   * @example AbortSignal.timeout(60_000)
-   */
-  signal?: AbortSignal | undefined;
-  /**
-   * Retries of network errors, 5xx and 429 (a POST of the same form to the same key is idempotent).
-   * @default 2
-   * @example { limit: 5, backoffLimit: 10_000 }
-   */
-  retry?: number | RetryOptions | undefined;
-  /**
    * Gets a fresh presigned POST from your server when this one has expired or expires within
    * `clockTolerance`.
    * @example () => fetch('/api/presign-post').then((r) => r.json())
    */
   refresh?: (() => Promise<PresignedPost>) | undefined;
-  /**
-   * Seconds of clock skew allowed between this machine and the signer.
-   * @default 5
-   */
-  clockTolerance?: number | undefined;
-  /**
-   * The clock.
-   * @default () => new Date()
-   */
-  now?: (() => Date | number) | undefined;
-  /**
-   * The fetch to use; uploads with `onProgress` use XMLHttpRequest where it exists, unless this is set.
-   * @default globalThis.fetch
-   */
-  fetch?: typeof fetch | undefined;
 }
 
 export interface SubmitPostResult {
@@ -97,16 +69,12 @@ export interface SubmitPostResult {
 export type PostFile = Blob | ArrayBuffer | ArrayBufferView | string;
 
 const DEFAULT_CLOCK_TOLERANCE = 5;
-/** The signer's fields: never set by the caller, and their values never quoted in an error. */
-const SIGNER_FIELDS = ['x-amz-algorithm', 'x-amz-credential', 'x-amz-date', 'x-amz-security-token'];
-const PLACEHOLDER = '$' + '{filename}';
 const CRLF = '\r\n';
-const ENTITIES: Record<string, string> = { quot: '"', apos: "'", lt: '<', gt: '>', amp: '&' };
 
 interface Checked {
   post: PresignedPost;
   /** Fields to send, in order: the presigned ones, then the caller's. */
-  fields: Map<string, [name: string, value: string]>;
+  fields: Map<string, { name: string; value: string }>;
   key: string;
   expiresAt: number;
 }
@@ -159,14 +127,14 @@ function check(input: unknown, file: Blob, filename: string, options: SubmitPost
 
   const sent: Checked['fields'] = new Map();
   const put = (name: string, value: string | undefined) => {
-    if (value !== undefined) sent.set(name.toLowerCase(), [name, value]);
+    if (value !== undefined) sent.set(name.toLowerCase(), { name, value });
   };
   for (const name in fields) put(name, fields[name]);
   for (const [name, value] of Object.entries(options.fields ?? {})) {
     const lower = name.toLowerCase();
     if (
       (isExemptField(lower) && !lower.startsWith('x-ignore-')) ||
-      SIGNER_FIELDS.includes(lower) ||
+      POST_SIGNER_FIELDS.includes(lower) ||
       lower === 'key' ||
       lower === 'content-type'
     ) {
@@ -187,22 +155,22 @@ function check(input: unknown, file: Blob, filename: string, options: SubmitPost
       }
     } else {
       covered.add(c.field);
-      const value = sent.get(c.field)?.[1];
+      const value = sent.get(c.field)?.value;
       if (c.field !== 'bucket' && !fieldMatches(c, value)) {
         fail(
           codeOf(c.field),
-          SIGNER_FIELDS.includes(c.field)
+          POST_SIGNER_FIELDS.includes(c.field)
             ? `The ${c.field} field was altered`
             : `The ${c.field} field is ${value === undefined ? 'missing' : JSON.stringify(value)}; the policy wants ${c.operator} ${JSON.stringify(c.value)}`,
         );
       }
     }
   }
-  for (const [lower, [name]] of sent) {
+  for (const [lower, { name }] of sent) {
     if (!covered.has(lower) && !isExemptField(lower)) fail(codeOf(lower), `The policy has no condition on ${name}`);
   }
-  const key = sent.get('key')?.[1] ?? fail('ERR_POLICY_KEY', 'The form has no key');
-  return { post, fields: sent, key: key.split(PLACEHOLDER).join(filename), expiresAt };
+  const key = sent.get('key')?.value ?? fail('ERR_POLICY_KEY', 'The form has no key');
+  return { post, fields: sent, key: key.split(FILENAME_PLACEHOLDER).join(filename), expiresAt };
 }
 
 /** `"name"` as browsers write it in multipart/form-data: quote, CR and LF percent-encoded. */
@@ -214,17 +182,13 @@ function quoted(text: string): string {
 function formBody(fields: Checked['fields'], file: Blob, filename: string) {
   const boundary = `----s3-presign-${crypto.getRandomValues(new Uint32Array(3)).join('-')}`;
   let text = '';
-  for (const [name, value] of fields.values()) {
+  for (const { name, value } of fields.values()) {
     text += `--${boundary}${CRLF}Content-Disposition: form-data; name=${quoted(name)}${CRLF}${CRLF}${value}${CRLF}`;
   }
-  const type = fields.get('content-type')?.[1] || file.type || 'application/octet-stream';
+  const type = fields.get('content-type')?.value || file.type || 'application/octet-stream';
   text += `--${boundary}${CRLF}Content-Disposition: form-data; name="file"; filename=${quoted(filename)}${CRLF}Content-Type: ${type}${CRLF}${CRLF}`;
   const head = new TextEncoder().encode(text);
   return { body: new Blob([head, file, `${CRLF}--${boundary}--${CRLF}`]), boundary, head: head.byteLength };
-}
-
-function xmlField(xml: string, name: string): string | undefined {
-  return new RegExp(`<${name}>([^<]*)<`, 'i').exec(xml)?.[1]?.replace(/&(\w+);/g, (m, e: string) => ENTITIES[e] ?? m);
 }
 
 /**
@@ -289,11 +253,11 @@ export async function submitPost(
   report(blob.size, blob.size, true);
 
   const xml = response.status === 201 ? await response.text().catch(() => '') : '';
-  const etag = response.headers.get('etag') ?? xmlField(xml, 'ETag');
-  const location = response.headers.get('location') ?? xmlField(xml, 'Location');
+  const etag = response.headers.get('etag') ?? xmlElement(xml, 'ETag');
+  const location = response.headers.get('location') ?? xmlElement(xml, 'Location');
   return {
     status: response.type === 'opaqueredirect' ? 303 : response.status,
-    key: xmlField(xml, 'Key') ?? checked.key,
+    key: xmlElement(xml, 'Key') ?? checked.key,
     ...(etag ? { etag } : {}),
     ...(location ? { location } : {}),
   };

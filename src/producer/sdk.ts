@@ -1,0 +1,73 @@
+/**
+ * The SDK adapter: the multipart control calls (create, complete, abort, list) through the
+ * `@aws-sdk/client-s3` client the signer was given. The SDK is an optional peer, loaded only
+ * when a call talks to S3, and its failures become `PresignError`s.
+ */
+import { PresignError } from '../errors.js';
+import type { Signer } from './signing.js';
+
+type ClientS3 = typeof import('@aws-sdk/client-s3');
+
+/** The control calls that go through the SDK. */
+export type SdkOperation = 'CreateMultipartUpload' | 'CompleteMultipartUpload' | 'AbortMultipartUpload' | 'ListParts';
+
+/** The SDK, loaded only when a call talks to S3 (it is an optional peer dependency). */
+async function sdk(signer: Signer): Promise<{ client: NonNullable<Signer['options']['client']>; s3: ClientS3 }> {
+  const client = signer.options.client;
+  if (client === undefined) {
+    throw new PresignError(
+      'ERR_MISSING_CLIENT',
+      'Multipart uploads are created, completed, aborted and listed through an S3Client: pass `client` to createPresigner',
+    );
+  }
+  try {
+    return { client, s3: await import('@aws-sdk/client-s3') };
+  } catch (cause) {
+    throw new PresignError('ERR_MISSING_CLIENT', 'Multipart calls need the @aws-sdk/client-s3 package', {
+      cause,
+      hint: 'npm install @aws-sdk/client-s3',
+    });
+  }
+}
+
+interface SdkError {
+  name?: string;
+  message?: string;
+  Code?: string;
+  $metadata?: { httpStatusCode?: number; requestId?: string };
+}
+
+/** An SDK failure as a `PresignError` (`ERR_ABORTED` for a cancelled call, `ERR_S3` otherwise). */
+function fromSdk(operation: string, error: unknown, signal: AbortSignal | undefined): PresignError {
+  if (PresignError.is(error)) return error;
+  const e = (typeof error === 'object' && error !== null ? error : {}) as SdkError;
+  if (signal?.aborted === true || e.name === 'AbortError') {
+    return new PresignError('ERR_ABORTED', `${operation} was aborted`, { cause: error });
+  }
+  const s3Code = e.Code ?? e.name;
+  const status = e.$metadata?.httpStatusCode;
+  const details = [s3Code, status === undefined ? undefined : `HTTP ${status}`].filter(Boolean).join(', ');
+  const options: ConstructorParameters<typeof PresignError>[2] = { cause: error };
+  if (s3Code !== undefined) options.s3Code = s3Code;
+  if (typeof e.message === 'string') options.s3Message = e.message;
+  if (status !== undefined) options.status = status;
+  if (e.$metadata?.requestId !== undefined) options.requestId = e.$metadata.requestId;
+  return new PresignError('ERR_S3', `${operation} failed${details ? ` (${details})` : ''}`, options);
+}
+
+export async function sendCommand<T>(
+  signer: Signer,
+  operation: SdkOperation,
+  input: Record<string, unknown>,
+  signal: AbortSignal | undefined,
+): Promise<T> {
+  const { client, s3 } = await sdk(signer);
+  if (signal?.aborted === true)
+    throw new PresignError('ERR_ABORTED', `${operation} was aborted`, { cause: signal.reason });
+  const Command = s3[`${operation}Command`] as unknown as new (input: Record<string, unknown>) => unknown;
+  try {
+    return (await client.send(new Command(input), signal === undefined ? undefined : { abortSignal: signal })) as T;
+  } catch (error) {
+    throw fromSdk(operation, error, signal);
+  }
+}
