@@ -3,13 +3,14 @@ import { CONTENT_LENGTH } from './body.js';
 import { exchange } from './exchange.js';
 import { progressReporter, tap } from './progress.js';
 import { networkError } from './s3-error.js';
+import { linkSignal } from './signal.js';
 import { send } from './transport.js';
 import type { BodyForm, BodyOf, DownloadOptions, DownloadResult } from './types.js';
 
 /**
  * Downloads with a presigned GET, with the same checks as `upload`, and returns the body in the form
  * `options.as` asks for. Except as a `'stream'`, the body is read inside the retried attempt, so a
- * connection lost mid-body is retried too.
+ * connection lost mid-body is retried too; a `'stream'` stays tied to `signal` until it ends.
  * @example const { body } = await download(get, { as: 'text' });
  */
 export async function download<As extends BodyForm = 'blob'>(
@@ -18,24 +19,47 @@ export async function download<As extends BodyForm = 'blob'>(
 ): Promise<DownloadResult<As>> {
   const { as = 'blob', onProgress } = options;
   const report = progressReporter(onProgress);
+  // A stream is read after this call returns: it keeps a link to the caller's signal of its own, let
+  // go when the stream ends, fails or is cancelled.
+  const link = linkSignal(options.signal);
   let body: unknown;
-  const { status, headers } = await exchange(request, options, 'GET', async (url, signed) => {
-    let response = await send('GET', url, signed, options);
-    if (response.ok) {
-      // (A GET answered by fetch always has a body stream; a mock's null body has nothing to count.)
-      if (onProgress && response.body) {
-        const length = response.headers.get(CONTENT_LENGTH);
-        const counted = tap(response.body, (n, end) => report(n, end ? n : length ? +length : undefined, end));
-        // The same status and headers (a Blob takes its type from them), the body counted as it is read.
-        response = new Response(counted, response);
-      }
-      try {
-        body = as === 'stream' ? response.body : await response[as as 'blob']();
-      } catch (error) {
-        throw networkError(error, 'GET', url, options.signal);
-      }
-    }
-    return response;
-  });
-  return { status, headers, body: body as BodyOf[As] };
+  let handedOver = false;
+  try {
+    const { status, headers } = await exchange(
+      request,
+      { ...options, signal: link.signal },
+      {
+        method: 'GET',
+        // The download's own signal, not the attempt's: a stream's body must stay abortable after the
+        // exchange has ended.
+        attempt: async ({ request: { url }, headers }) => {
+          const { signal } = link;
+          const response = await send({ method: 'GET', url, headers, signal, fetch: options.fetch });
+          if (!response.ok) return response;
+          let read = response;
+          // (A GET answered by fetch always has a body stream; a mock's null body has nothing to count.)
+          if (response.body && (onProgress || as === 'stream')) {
+            const length = response.headers.get(CONTENT_LENGTH);
+            const counted = tap(
+              response.body,
+              (n, end) => onProgress && report(n, end ? n : length ? +length : undefined, end),
+              as === 'stream' ? link.release : undefined,
+            );
+            // The same status and headers (a Blob takes its type from them), the body counted as it is read.
+            read = new Response(counted, response);
+            handedOver = as === 'stream';
+          }
+          try {
+            body = as === 'stream' ? read.body : await read[as as 'blob']();
+          } catch (error) {
+            throw networkError(error, 'GET', url, signal);
+          }
+          return response;
+        },
+      },
+    );
+    return { status, headers, body: body as BodyOf[As] };
+  } finally {
+    if (!handedOver) link.release();
+  }
 }

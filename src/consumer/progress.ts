@@ -21,20 +21,38 @@ export function progressReporter(
   };
 }
 
-/** `stream` with its chunks counted as they pass: `on(bytes)` after each, `on(bytes, true)` at its end. */
+/**
+ * `stream` with its chunks counted as they are read: `on(bytes)` after each, `on(bytes, true)` at its
+ * end. `settled` runs once when it ends, fails or is cancelled by its reader.
+ */
 export function tap(
   stream: ReadableStream<Uint8Array>,
   on: (bytes: number, end?: boolean) => void,
+  settled?: () => void,
 ): ReadableStream<Uint8Array> {
+  const reader = stream.getReader();
   let bytes = 0;
-  return stream.pipeThrough(
-    new TransformStream({
-      transform(chunk, controller) {
-        controller.enqueue(chunk);
-        bytes += chunk.byteLength;
-        on(bytes);
-      },
-      flush: () => on(bytes, true),
-    }),
-  );
+  return new ReadableStream({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) {
+          on(bytes, true);
+          settled?.();
+          controller.close();
+        } else {
+          bytes += value.byteLength;
+          on(bytes);
+          controller.enqueue(value);
+        }
+      } catch (error) {
+        settled?.();
+        throw error;
+      }
+    },
+    cancel(reason) {
+      settled?.();
+      return reader.cancel(reason);
+    },
+  });
 }

@@ -2,18 +2,32 @@
  * One HTTP exchange, the primitive every consumer transfer ends in (upload, download, and multipart
  * parts and POST uploads built on top):
  *
- *   const res: Response = await send(method, url, headers, { signal, fetch }, body, size, onUploadProgress);
+ *   const res: Response = await send({ method, url, headers, body, size, onUploadProgress, signal, fetch });
  *
- * It resolves with the response whatever its status (callers turn non-2xx into `ERR_S3` with
- * `responseError`), and rejects only with `ERR_NETWORK` or `ERR_ABORTED`. Upload progress comes from
- * XMLHttpRequest upload events where XHR exists (fetch reports none), else from counting the chunks of
- * the body as fetch pulls them, while still sending `content-length` (S3 refuses a chunked PUT).
+ * It resolves with the response whatever its status (callers turn non-2xx into `ERR_S3`), and rejects
+ * only with `ERR_NETWORK` or `ERR_ABORTED`. Upload progress comes from XMLHttpRequest upload events
+ * where XHR exists (fetch reports none), else from counting the chunks of the body as fetch pulls them,
+ * while still sending `content-length` (S3 refuses a chunked PUT).
  */
 import { CONTENT_LENGTH, isStream, type SendBody } from './body.js';
 import { tap } from './progress.js';
 import { networkError } from './s3-error.js';
+import { onAbort } from './signal.js';
 
-export interface SendOptions {
+/** One request as the transport sends it. */
+export interface Transmission {
+  method: string;
+  url: string;
+  /**
+   * Sent as given, but `content-length`, which the runtime derives from a Blob or bytes, and which is
+   * set to `size` when the body goes as a stream (a stream body, or one counted for progress).
+   */
+  headers: Record<string, string>;
+  body?: SendBody | undefined;
+  /** The body's size in bytes: required with a stream body or `onUploadProgress`. */
+  size?: number | undefined;
+  /** Gets the bytes handed to the network so far. */
+  onUploadProgress?: ((sentBytes: number) => void) | undefined;
   signal?: AbortSignal | undefined;
   fetch?: typeof fetch | undefined;
 }
@@ -21,56 +35,53 @@ export interface SendOptions {
 /** Chunk size of a counted body: progress granularity without a copy of the whole body. */
 const CHUNK = 65_536;
 
-/**
- * Sends `headers` as given, but `content-length`, which the runtime derives from a Blob or bytes, and
- * which is set to `size` when the body goes as a stream (a stream body, or one counted for progress).
- * `onUploadProgress` gets the bytes handed to the network.
- */
-export async function send(
-  method: string,
-  url: string,
-  signed: Record<string, string>,
-  { signal, fetch: fetcher }: SendOptions,
-  body?: SendBody,
-  size?: number,
-  onUploadProgress?: (sentBytes: number) => void,
-): Promise<Response> {
-  const headers = { ...signed };
+export async function send(request: Transmission): Promise<Response> {
+  const { method, url, body, onUploadProgress, signal, fetch: fetcher } = request;
+  const headers = { ...request.headers };
   delete headers[CONTENT_LENGTH];
   try {
     if (onUploadProgress && body && typeof XMLHttpRequest !== 'undefined' && !fetcher && !isStream(body)) {
-      const xhr = new XMLHttpRequest();
-      // Settles on the XHR's load, error or abort event; an error or abort rejects with the event.
-      await new Promise((resolve, reject) => {
-        xhr.open(method, url);
-        for (const name in headers) xhr.setRequestHeader(name, headers[name]!);
-        xhr.upload.onprogress = (event) => onUploadProgress(event.loaded);
-        xhr.onload = resolve;
-        xhr.onerror = xhr.onabort = reject;
-        // (A signal aborts once: no `once` needed.) A listener left on a long-lived signal after the
-        // response only calls abort() on a finished XHR: a no-op.
-        signal?.addEventListener('abort', () => xhr.abort());
-        // abort() before send() fires no event: an already aborted signal must reject here.
-        if (signal?.aborted) reject();
-        else xhr.send(body as XMLHttpRequestBodyInit);
-      });
-      const fields = xhr.getAllResponseHeaders().matchAll(/^([^:\r\n]+): (.*)$/gm);
-      return new Response(xhr.response || null, {
-        status: xhr.status,
-        headers: [...fields].map((m) => [m[1]!, m[2]!] as [string, string]),
-      });
+      return await sendWithXhr({ ...request, headers, body, onUploadProgress });
     }
+    let sent: SendBody | undefined = body;
     if (body && (onUploadProgress || isStream(body))) {
       const stream = isStream(body) ? body : chunks(body);
-      body = onUploadProgress ? tap(stream, onUploadProgress) : stream;
-      headers[CONTENT_LENGTH] = String(size);
+      sent = onUploadProgress ? tap(stream, onUploadProgress) : stream;
+      headers[CONTENT_LENGTH] = String(request.size);
     }
     // duplex: required by fetch for a stream body.
-    return await (fetcher ?? fetch)(url, { method, headers, body, signal, duplex: 'half' } as RequestInit);
+    return await (fetcher ?? fetch)(url, { method, headers, body: sent, signal, duplex: 'half' } as RequestInit);
   } catch (error) {
     // ERR_ABORTED when `signal` aborted, else ERR_NETWORK.
     throw networkError(error, method, url, signal);
   }
+}
+
+/** The XHR path, for its upload progress events. Rejects (with the XHR event) on error or abort. */
+async function sendWithXhr(request: Transmission & { body: Blob | Uint8Array }): Promise<Response> {
+  const { method, url, headers, body, onUploadProgress, signal } = request;
+  const xhr = new XMLHttpRequest();
+  let unhook = () => {};
+  try {
+    await new Promise((resolve, reject) => {
+      xhr.open(method, url);
+      for (const name in headers) xhr.setRequestHeader(name, headers[name]!);
+      xhr.upload.onprogress = (event) => onUploadProgress?.(event.loaded);
+      xhr.onload = resolve;
+      xhr.onerror = xhr.onabort = reject;
+      unhook = onAbort(signal, () => xhr.abort());
+      // abort() before send() fires no event: an already aborted signal must reject here.
+      if (signal?.aborted) reject();
+      else xhr.send(body as XMLHttpRequestBodyInit);
+    });
+  } finally {
+    unhook();
+  }
+  const fields = xhr.getAllResponseHeaders().matchAll(/^([^:\r\n]+): (.*)$/gm);
+  return new Response(xhr.response || null, {
+    status: xhr.status,
+    headers: [...fields].map((m) => [m[1]!, m[2]!] as [string, string]),
+  });
 }
 
 /** Bytes or a Blob as a stream of `CHUNK`-byte pieces, read as fetch pulls them. */

@@ -19,17 +19,24 @@ export async function upload(
   const { onProgress } = options;
   const report = progressReporter(onProgress);
   let size = 0;
-  const { status, headers } = await exchange(
-    request,
-    options,
-    'PUT',
-    (url, signed) =>
-      send('PUT', url, signed, options, payload.body, size, onProgress && ((sent) => report(sent, size))),
-    (signed) => {
+  const { status, headers } = await exchange(request, options, {
+    method: 'PUT',
+    check: (signed) => {
       size = payload.sizeFor(signed);
     },
-    !isStream(payload.body),
-  );
+    replayable: !isStream(payload.body),
+    attempt: ({ request: { url }, headers, signal }) =>
+      send({
+        method: 'PUT',
+        url,
+        headers,
+        body: payload.body,
+        size,
+        onUploadProgress: onProgress && ((sent) => report(sent, size)),
+        signal,
+        fetch: options.fetch,
+      }),
+  });
   report(size, size, true);
   const result: UploadResult = { status, etag: headers.get('etag') ?? undefined, headers };
   const versionId = headers.get('x-amz-version-id');

@@ -229,30 +229,28 @@ export async function submitPost(
   const redirect = checked.fields.has('success_action_redirect');
   const fetcher = options.fetch ?? (redirect ? fetch : undefined);
 
-  const response = await withRetry(
-    async () => {
+  // The answer's body is read inside the attempt, while the caller's signal can still stop it.
+  const { response, xml } = await withRetry(
+    async ({ signal }) => {
       if (checked.expiresAt <= clock()) fail('ERR_EXPIRED', 'The presigned POST expired before the upload started');
-      const res = await send(
-        'POST',
+      const res = await send({
+        method: 'POST',
         url,
-        { 'content-type': `multipart/form-data; boundary=${boundary}` },
-        {
-          signal: options.signal,
-          fetch: fetcher && ((input, init) => fetcher(input, { ...init, redirect: redirect ? 'manual' : 'follow' })),
-        },
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
         body,
-        body.size,
-        options.onProgress && ((sent) => report(Math.min(Math.max(sent - head, 0), blob.size), blob.size)),
-      );
-      if (res.ok || res.status === 303 || res.type === 'opaqueredirect') return res;
-      throw await responseError(res, 'POST', url);
+        size: body.size,
+        onUploadProgress:
+          options.onProgress && ((sent) => report(Math.min(Math.max(sent - head, 0), blob.size), blob.size)),
+        signal,
+        fetch: fetcher && ((input, init) => fetcher(input, { ...init, redirect: redirect ? 'manual' : 'follow' })),
+      });
+      if (!res.ok && res.status !== 303 && res.type !== 'opaqueredirect') throw await responseError(res, 'POST', url);
+      return { response: res, xml: res.status === 201 ? await res.text().catch(() => '') : '' };
     },
-    options.retry,
-    options.signal,
+    { retry: options.retry, signal: options.signal },
   );
   report(blob.size, blob.size, true);
 
-  const xml = response.status === 201 ? await response.text().catch(() => '') : '';
   const etag = response.headers.get('etag') ?? xmlElement(xml, 'ETag');
   const location = response.headers.get('location') ?? xmlElement(xml, 'Location');
   return {
