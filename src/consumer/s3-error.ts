@@ -1,40 +1,59 @@
-import { PresignError, redactUrl } from '../errors.js';
-import { parseS3ErrorXml } from '../s3/xml.js';
-
 /**
- * The hint of `ERR_EXPIRED`, and of S3's "Request has expired" and `ExpiredToken`: the errors a fresh
- * descriptor cures.
+ * The consumer's wire failures as `PresignError`s: S3's error answers (`ERR_S3` with S3's fields and a
+ * hint), no answer at all (`ERR_NETWORK`), and the caller's abort (`ERR_ABORTED`).
  */
+import { PresignError, redactUrl } from '../errors.js';
+import { isStaleSignature, parseS3ErrorXml, type S3ErrorXml } from '../s3/xml.js';
+
+/** The hint of `ERR_EXPIRED`, and of S3's answers to an expired signature: the errors a fresh descriptor cures. */
 export const EXPIRED_HINT = 'expired, or its credentials did: pass `refresh`';
 /**
- * Hints by S3's `Code` and `Message`, first match wins
- * (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html). S3 sends "Request has
- * expired" as AccessDenied and, from some servers, unsigned headers (`HeadersNotSigned`) as AccessDenied.
+ * Hints for people, by S3's `Code` and `Message`, first match wins
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html). Some servers send unsigned
+ * headers (`HeadersNotSigned`) as AccessDenied. What the library does never depends on these.
  */
 const HINTS: Array<[RegExp, string]> = [
-  [/expired/i, EXPIRED_HINT],
   [/not yet valid/i, 'check the clock'],
   [/not ?signed/i, 'sign the x-amz-* headers sent'],
   [/^SignatureDoesNotMatch/, 'headers, method, host or keys differ from those signed'],
 ];
 
+/** A non-2xx answer read: its status and the fields of S3's XML error body. */
+export interface S3Answer extends S3ErrorXml {
+  status: number;
+}
+
+/** A response's status and the S3 error fields of its body `xml` (the request id from the header when the body has none). */
+export function s3Answer(xml: string, res: Response): S3Answer {
+  const fields = parseS3ErrorXml(xml);
+  const requestId = fields.requestId ?? res.headers.get('x-amz-request-id');
+  return { ...fields, ...(requestId ? { requestId } : {}), status: res.status };
+}
+
+/** Reads a non-2xx response's body as an S3 error. */
+export const readS3Answer = async (res: Response): Promise<S3Answer> => s3Answer(await res.text().catch(() => ''), res);
+
 /** `PUT https://host/key?...X-Amz-Signature=REDACTED`: what an error message names. */
 const target = (method: string, url: string) => `${method} ${redactUrl(url)}`;
 
-/** Turns a non-2xx response into `ERR_S3` with S3's XML fields and a hint where the cause is known. */
-export async function responseError(res: Response, method: string, url: string): Promise<PresignError> {
-  const { status } = res;
-  const { code, message, requestId } = parseS3ErrorXml(await res.text().catch(() => ''));
-  const s3Message = message && redactUrl(message);
+/** `ERR_S3` for an answer from S3, with its fields and a hint where the cause is known. */
+export function s3Error(answer: S3Answer, method: string, url: string): PresignError {
+  const { status, code, requestId } = answer;
+  const s3Message = answer.message && redactUrl(answer.message);
   return new PresignError('ERR_S3', `S3 answered ${status}${code ? ` ${code}` : ''} to ${target(method, url)}`, {
     status,
     s3Code: code,
     s3Message,
-    // A body-less answer (HEAD, some proxies) still has the id in a header.
-    requestId: requestId ?? res.headers.get('x-amz-request-id') ?? undefined,
-    hint: HINTS.find(([pattern]) => pattern.test(`${code} ${s3Message}`))?.[1],
+    requestId,
+    hint: isStaleSignature(answer)
+      ? EXPIRED_HINT
+      : HINTS.find(([pattern]) => pattern.test(`${code} ${s3Message}`))?.[1],
   });
 }
+
+/** Turns a non-2xx response into `ERR_S3`. */
+export const responseError = async (res: Response, method: string, url: string): Promise<PresignError> =>
+  s3Error(await readS3Answer(res), method, url);
 
 /**
  * What a failed fetch or XHR rejects with: `ERR_ABORTED` when `signal` aborted, else `ERR_NETWORK` (no
@@ -50,5 +69,6 @@ export function networkError(cause: unknown, method: string, url: string, signal
   });
 }
 
+/** `ERR_ABORTED`, with the signal's reason as its cause. */
 export const abortError = (signal: AbortSignal | undefined): PresignError =>
   new PresignError('ERR_ABORTED', 'Aborted', { cause: signal?.reason });

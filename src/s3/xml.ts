@@ -40,18 +40,33 @@ export interface S3ErrorXml {
   code?: string;
   message?: string;
   requestId?: string;
+  /**
+   * `<Expires>`: the instant a presigned request stopped working, which S3 adds (with `<ServerTime>`)
+   * to the `AccessDenied` it answers an expired one with.
+   */
+  expires?: string;
 }
+
+const ERROR_FIELDS = { code: 'Code', message: 'Message', requestId: 'RequestId', expires: 'Expires' } as const;
 
 export function parseS3ErrorXml(xml: string): S3ErrorXml {
   const out: S3ErrorXml = {};
-  const code = xmlElement(xml, 'Code');
-  const message = xmlElement(xml, 'Message');
-  const requestId = xmlElement(xml, 'RequestId');
-  if (code) out.code = code;
-  if (message) out.message = message;
-  if (requestId) out.requestId = requestId;
+  for (const [field, element] of Object.entries(ERROR_FIELDS)) {
+    const text = xmlElement(xml, element);
+    if (text) out[field as keyof S3ErrorXml] = text;
+  }
   return out;
 }
+
+/** S3's codes for a request signed with credentials that have expired. */
+const STALE_CREDENTIAL_CODES = ['ExpiredToken', 'TokenRefreshRequired'];
+
+/**
+ * Whether S3 refused a request only because its signature or credentials are too old: the one refusal
+ * a freshly signed request cures. Decided from the error's code and elements, never from its message.
+ */
+export const isStaleSignature = (error: S3ErrorXml): boolean =>
+  STALE_CREDENTIAL_CODES.includes(error.code ?? '') || (error.code === 'AccessDenied' && error.expires !== undefined);
 
 /** Whether an S3 answer is an `<Error>` document (S3 may send one with a 200 to CompleteMultipartUpload). */
 export const isErrorXml = (xml: string): boolean => /<Error>/.test(xml);

@@ -22,6 +22,11 @@ function s3Xml(code: string, message: string, requestId = 'REQ123'): string {
   return `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message><AWSAccessKeyId>AKIDEXAMPLE</AWSAccessKeyId><SignatureProvided>0123abcd</SignatureProvided><RequestId>${requestId}</RequestId></Error>`;
 }
 
+/** S3's answer to a URL used after its expiry: AccessDenied, with the expiry it had in `<Expires>`. */
+function expiredXml(): string {
+  return `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Request has expired</Message><X-Amz-Expires>300</X-Amz-Expires><Expires>2026-11-29T00:05:00Z</Expires><ServerTime>2026-11-29T00:06:00Z</ServerTime><RequestId>REQ123</RequestId></Error>`;
+}
+
 type Answer = Response | Error;
 /** A fetch answering from a script, one entry per call; the last entry repeats. */
 function scripted(...answers: Array<() => Answer>) {
@@ -68,8 +73,14 @@ describe('errors from S3', () => {
     expect(fetch).toHaveBeenCalledTimes(1);
   });
 
+  it('hints at a refresh when S3 says the URL expired', async () => {
+    const fetch = scripted(status(403, expiredXml()));
+    const error = await rejection(upload(await put(), 'x', { fetch, now: NOW }));
+    expect(error).toMatchObject({ s3Code: 'AccessDenied', s3Message: 'Request has expired' });
+    expect(error.hint).toMatch(/refresh/);
+  });
+
   it.each([
-    ['AccessDenied', 'Request has expired', /refresh/],
     ['ExpiredToken', 'The provided token has expired.', /credentials/],
     ['AccessDenied', 'Request is not yet valid', /clock/],
     ['HeadersNotSigned', 'There were headers present in the request which were not signed', /sign/],
@@ -98,7 +109,7 @@ describe('errors from S3', () => {
 
 describe('a 403 "Request has expired" with refresh', () => {
   it('gets one fresh descriptor and sends again', async () => {
-    const fetch = scripted(status(403, s3Xml('AccessDenied', 'Request has expired')), ok);
+    const fetch = scripted(status(403, expiredXml()), ok);
     const fresh = await presigner.presignPut({
       key: 'a.txt',
       contentType: 'text/plain',
@@ -112,12 +123,30 @@ describe('a 403 "Request has expired" with refresh', () => {
   });
 
   it('does it once only', async () => {
-    const fetch = scripted(status(403, s3Xml('AccessDenied', 'Request has expired')));
+    const fetch = scripted(status(403, expiredXml()));
     const refresh = vi.fn(put);
     const error = await rejection(upload(await put(), 'x', { fetch, now: NOW, refresh }));
     expect(error.s3Message).toBe('Request has expired');
     expect(refresh).toHaveBeenCalledTimes(1);
     expect(fetch).toHaveBeenCalledTimes(2);
+  });
+
+  it.each([
+    ['ExpiredToken', s3Xml('ExpiredToken', 'The provided token has expired.')],
+    ['TokenRefreshRequired', s3Xml('TokenRefreshRequired', 'The provided token must be refreshed.')],
+  ])('is tried for %s, a session token S3 no longer accepts', async (_code, xml) => {
+    const fetch = scripted(status(400, xml), ok);
+    const refresh = vi.fn(put);
+    expect((await upload(await put(), 'x', { fetch, now: NOW, refresh })).status).toBe(200);
+    expect(refresh).toHaveBeenCalledTimes(1);
+  });
+
+  it('is decided by the error code and its fields, not by the message text', async () => {
+    // The words alone, from a proxy or a policy message, are not S3 saying the signature expired.
+    const fetch = scripted(status(403, s3Xml('AccessDenied', 'Request has expired')));
+    const refresh = vi.fn(put);
+    await rejection(upload(await put(), 'x', { fetch, now: NOW, refresh }));
+    expect(refresh).not.toHaveBeenCalled();
   });
 
   it('is not tried for other refusals', async () => {
