@@ -130,11 +130,15 @@ function options(s3: ReturnType<typeof fakeS3>, more: MultipartOptions = {}): Mu
   return { fetch: s3.fetch, now, retry: { limit: 2, backoffLimit: 0 }, ...more };
 }
 
-function s3Error(status: number, code: string, message = 'injected'): Response {
-  return new Response(`<Error><Code>${code}</Code><Message>${message}</Message><RequestId>R1</RequestId></Error>`, {
-    status,
-    headers: { 'content-type': 'application/xml' },
-  });
+/** An S3 error answer; `fields` are more elements of `<Error>`, as S3 adds them to some codes. */
+function s3Error(status: number, code: string, message = 'injected', fields = ''): Response {
+  return new Response(
+    `<Error><Code>${code}</Code><Message>${message}</Message>${fields}<RequestId>R1</RequestId></Error>`,
+    {
+      status,
+      headers: { 'content-type': 'application/xml' },
+    },
+  );
 }
 
 describe('uploadMultipart', () => {
@@ -299,7 +303,8 @@ describe('uploadMultipart', () => {
   });
 
   it('re-signs a part S3 refuses with 403 "Request has expired" and retries it, once', async () => {
-    const expired = () => s3Error(403, 'AccessDenied', 'Request has expired');
+    const expired = () =>
+      s3Error(403, 'AccessDenied', 'Request has expired', '<Expires>2026-11-29T00:05:00Z</Expires>');
     const s3 = fakeS3((call, attempt) =>
       call.method === 'PUT' && call.partNumber === 1 && attempt === 1 ? expired() : undefined,
     );

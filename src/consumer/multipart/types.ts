@@ -1,0 +1,95 @@
+/** The public shapes of `s3-presign/consumer/multipart`: its options, its result and its resumable state. */
+import type { CompletedPart, PresignedPart } from '../../contract/multipart.js';
+import type { PresignedRequest } from '../../contract/request.js';
+import type { TransferOptions } from '../types.js';
+
+/** What a caller saves to resume later: everything but the body. */
+export interface MultipartState {
+  bucket?: string;
+  key?: string;
+  uploadId: string;
+  size: number;
+  partSize: number;
+  partCount: number;
+  /** Parts S3 holds, sorted by part number. */
+  parts: CompletedPart[];
+}
+
+export interface MultipartResult {
+  /** ETag of the whole object, quotes kept (`''` when a `complete` callback returned none). */
+  etag: string;
+  /** URL of the object, as S3 reports it. */
+  location?: string;
+  versionId?: string;
+  /** Every part, sorted by part number. */
+  parts: CompletedPart[];
+}
+
+/** What completing an upload reports, from S3's answer or from a `complete` callback. */
+export interface CompletionAnswer {
+  etag?: string | undefined;
+  location?: string | undefined;
+  versionId?: string | undefined;
+}
+
+/**
+ * Options of `uploadMultipart`: how the parts are signed, completed and resumed, and what every
+ * transfer takes. `retry` applies to each part and to the completion; `onProgress` reports the whole
+ * object (parts given in `resume` count as transferred); `signal` stops every transfer at once and
+ * aborts the upload on S3 unless `keepOnFailure`.
+ */
+export interface MultipartOptions extends TransferOptions {
+  /**
+   * Parts in flight at once.
+   * @default 4
+   * @example 6
+   */
+  concurrency?: number | undefined;
+  /**
+   * Signs parts the upload does not carry yet, and re-signs parts whose signature expired (before
+   * sending, or after S3 answered that it expired). Your server answers it with the presigner's
+   * `presignParts`. Parts are asked for in batches. When the upload was created with
+   * `checksumAlgorithm` `SHA256` or `SHA1`, the base64 checksum of each part is computed here (WebCrypto,
+   * one part in memory at a time) and passed as `checksums`, for your server to sign with each part.
+   * @example (partNumbers) => fetch(`/uploads/${id}/parts`, { method: 'POST', body: JSON.stringify({ partNumbers }) }).then((r) => r.json())
+   */
+  signParts?:
+    | ((partNumbers: number[], checksums?: Record<number, string>) => Promise<readonly PresignedPart[]>)
+    | undefined;
+  /**
+   * Completes on your server (e.g. with `completeMultipart`) instead of with the presigned `complete`.
+   * @example (parts) => fetch(`/uploads/${id}/complete`, { method: 'POST', body: JSON.stringify({ parts }) }).then((r) => r.json())
+   */
+  complete?: ((parts: CompletedPart[]) => Promise<CompletionAnswer | undefined>) | undefined;
+  /**
+   * Aborts on your server (e.g. with `abortMultipart`) instead of with the presigned `abort`.
+   * @example () => fetch(`/uploads/${id}`, { method: 'DELETE' }).then(() => undefined)
+   */
+  abort?: (() => Promise<void>) | undefined;
+  /**
+   * Signs the complete or abort request again when the upload's one expired.
+   * @example (kind) => fetch(`/uploads/${id}/${kind}`).then((r) => r.json())
+   */
+  signRequest?: ((kind: 'complete' | 'abort') => Promise<PresignedRequest>) | undefined;
+  /**
+   * Parts S3 already holds (from `listParts` on your server, or saved from `onState`): they are
+   * skipped, and only the rest is sent.
+   * @example saved.parts
+   */
+  resume?: readonly CompletedPart[] | undefined;
+  /**
+   * Called with the state needed to resume (upload id, plan, parts done) at the start and after
+   * every part: save it (e.g. in localStorage) to resume after a crash or a reload.
+   * @example (state) => localStorage.setItem('upload', JSON.stringify(state))
+   */
+  onState?: ((state: MultipartState) => void) | undefined;
+  /**
+   * Keep the upload on S3 when it fails or is aborted, to resume it later. By default it is aborted
+   * (best effort), so no orphaned parts keep costing money.
+   * @default false
+   */
+  keepOnFailure?: boolean | undefined;
+}
+
+/** A body the parts are cut from without copying it: a Blob/File (in Node, `await fs.openAsBlob(path)`) or bytes. */
+export type MultipartBody = Blob | ArrayBuffer | ArrayBufferView;
