@@ -20,7 +20,7 @@ export function localPresigner(endpoint: string, overrides: Partial<PresignerOpt
 }
 
 /** An `@aws-sdk/client-s3` client for the local s3rver at `endpoint` (path style, its credentials). */
-export function localClient(endpoint: string): S3Client {
+function localClient(endpoint: string): S3Client {
   return new S3Client({ region: TEST_REGION, endpoint, forcePathStyle: true, credentials: S3RVER_CREDENTIALS });
 }
 
