@@ -1,30 +1,34 @@
 // Multipart, head to head, in one run: prints ratios (bare times on a shared machine mean little).
 //
-//   node bench/multipart.mjs            signing 10,000 parts + a 1 GiB upload to a local s3rver
+//   npm run bench:multipart             builds dist/, then signing 10,000 parts + a 1 GiB upload to a local s3rver
+//   node bench/multipart.mjs            the same against the current dist/
 //   node bench/multipart.mjs --quick    signing only
 //   node bench/multipart.mjs --size=256 upload 256 MiB instead of 1 GiB
 //
-// 1. Planning and signing 10,000 UploadPart requests: presignParts vs getSignedUrl(UploadPartCommand).
+// 1. Planning and signing 10,000 UploadPart requests (presignParts with the object's size and part
+//    size: each part signed with its exact content-length) vs getSignedUrl(UploadPartCommand).
 //    Goal: under 1/40 of getSignedUrl's time.
 // 2. Uploading a file from disk to @20minutes/s3rver (its own process) with concurrency 4 and 16 MiB
 //    parts: uploadMultipart over fs.openAsBlob vs @aws-sdk/lib-storage's Upload over a read stream,
 //    each in a fresh process that reports its peak RSS. Goals: under 256 MiB; at least as fast.
 //
-// It measures the source tree, with no build step: the producer's multipart calls and the consumer's
-// uploadMultipart are bundled from src/ with esbuild into .tmp/bench-multipart.
+// It measures the built package, through its public entries, as an app would import it: createPresigner
+// from dist/index.js and uploadMultipart from dist/consumer/multipart.js (`s3-presign/consumer/multipart`).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { build } from 'esbuild';
+import { createPresigner } from '../dist/index.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const OUT = join(ROOT, '.tmp', 'bench-multipart');
+/** The built public entries, for the uploader processes (they run from `-e` source, so absolute URLs). */
+const PRODUCER_ENTRY = new URL('../dist/index.js', import.meta.url).href;
+const CONSUMER_MULTIPART_ENTRY = new URL('../dist/consumer/multipart.js', import.meta.url).href;
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
 const SIZE_MIB = Number(args.find((a) => a.startsWith('--size='))?.slice(7) ?? 1024);
@@ -47,48 +51,15 @@ function median(values) {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-async function bundle() {
-  await mkdir(OUT, { recursive: true });
-  await build({
-    stdin: {
-      contents: [
-        "export * from './src/producer/multipart.ts';",
-        "export { PresignerImpl } from './src/producer/presigner.ts';",
-        "export { planParts } from './src/s3/multipart-plan.ts';",
-      ].join('\n'),
-      resolveDir: ROOT,
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    external: ['@aws-sdk/*', '@smithy/*'],
-    outfile: join(OUT, 'producer.mjs'),
-    logLevel: 'error',
-  });
-  await build({
-    entryPoints: [join(ROOT, 'src/consumer/multipart.ts')],
-    bundle: true,
-    platform: 'neutral',
-    format: 'esm',
-    target: 'es2022',
-    outfile: join(OUT, 'consumer.mjs'),
-    logLevel: 'error',
-  });
-}
-
 async function signing() {
-  const { PresignerImpl, planParts, presignParts } = await import(join(OUT, 'producer.mjs'));
-  const presigner = new PresignerImpl({ region, credentials, bucket });
+  const presigner = createPresigner({ region, credentials, bucket });
   const client = new S3Client({ region, credentials, requestChecksumCalculation: 'WHEN_REQUIRED' });
   const partNumbers = Array.from({ length: PARTS }, (_, i) => i + 1);
   const size = PARTS * 5 * MiB;
 
   const ours = async () => {
     const start = performance.now();
-    const plan = planParts(size, 5 * MiB);
-    const parts = await presignParts(presigner, { key, uploadId, partNumbers, size, partSize: plan.partSize });
+    const parts = await presigner.presignParts({ key, uploadId, partNumbers, size, partSize: 5 * MiB });
     if (parts.length !== PARTS) throw new Error('bench: ours signed the wrong number of parts');
     return performance.now() - start;
   };
@@ -146,13 +117,13 @@ const UPLOADERS = {
   ours: `
     import { openAsBlob } from 'node:fs';
     import { S3Client } from '@aws-sdk/client-s3';
-    const { PresignerImpl, presignMultipart } = await import(process.env.OUT + '/producer.mjs');
-    const { uploadMultipart } = await import(process.env.OUT + '/consumer.mjs');
+    const { createPresigner } = await import(process.env.PRODUCER_ENTRY);
+    const { uploadMultipart } = await import(process.env.CONSUMER_MULTIPART_ENTRY);
     const client = new S3Client({ region: 'us-east-1', endpoint: process.env.ENDPOINT, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
-    const presigner = new PresignerImpl({ client, bucket: 'bench' });
+    const presigner = createPresigner({ client, bucket: 'bench' });
     const blob = await openAsBlob(process.env.FILE);
     const start = performance.now();
-    const upload = await presignMultipart(presigner, { key: 'ours.bin', size: blob.size, partSize: ${PART_SIZE}, expiresIn: 3600 });
+    const upload = await presigner.presignMultipart({ key: 'ours.bin', size: blob.size, partSize: ${PART_SIZE}, expiresIn: 3600 });
     await uploadMultipart(upload, blob, { concurrency: ${CONCURRENCY} });
     const ms = performance.now() - start;
     process.stdout.write(JSON.stringify({ ms, maxRss: process.resourceUsage().maxRSS * 1024 }));
@@ -200,7 +171,7 @@ async function uploading() {
     await new Promise((resolve, reject) => out.end((error) => (error ? reject(error) : resolve())));
     const server = await startServer(join(work, 's3'));
     try {
-      const env = { OUT, FILE: file, ENDPOINT: server.endpoint };
+      const env = { PRODUCER_ENTRY, CONSUMER_MULTIPART_ENTRY, FILE: file, ENDPOINT: server.endpoint };
       const results = { ours: [], libStorage: [] };
       // Alternated, two rounds: page cache and disk state even out between the contenders.
       for (let round = 0; round < 2; round++) {
@@ -234,6 +205,5 @@ async function uploading() {
   }
 }
 
-await bundle();
 await signing();
 if (!QUICK) await uploading();

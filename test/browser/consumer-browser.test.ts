@@ -4,9 +4,10 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrowserUploadExample, startBrowserUploadExample } from '../../examples/browser-upload/server.js';
 import { type LoopbackServer, listenOnLoopback } from '../../examples/loopback.js';
-import { createPresigner, type PresignedRequest } from '../../src/index.js';
+import type { PresignedRequest } from '../../src/index.js';
 import { launchChromium, type RunningBrowser } from '../helpers/browser.js';
-import { type RunningS3, S3RVER_CREDENTIALS, startS3, TEST_BUCKET, TEST_REGION } from '../helpers/s3-server.js';
+import { localPresigner } from '../helpers/presigner.js';
+import { type RunningS3, startS3 } from '../helpers/s3-server.js';
 import { type StaticServer, startStaticServer } from '../helpers/static-server.js';
 
 // These load the built consumer (dist/consumer/index.js): run `npx tsup` first.
@@ -35,14 +36,7 @@ afterAll(async () => {
   await s3?.close();
 });
 
-function presigner() {
-  return createPresigner({
-    region: TEST_REGION,
-    endpoint: s3.endpoint,
-    credentials: S3RVER_CREDENTIALS,
-    bucket: TEST_BUCKET,
-  });
-}
+const presigner = () => localPresigner(s3.endpoint);
 
 /**
  * Runs `script`, an async function of (consumer module, args), in the page; returns what it returned or

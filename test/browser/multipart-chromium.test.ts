@@ -1,11 +1,9 @@
 import { createHash } from 'node:crypto';
-import { S3Client } from '@aws-sdk/client-s3';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { presignMultipart } from '../../src/producer/multipart.js';
-import { PresignerImpl } from '../../src/producer/presigner.js';
 import { launchChromium, type RunningBrowser } from '../helpers/browser.js';
-import { type RunningS3, S3RVER_CREDENTIALS, startS3, TEST_BUCKET, TEST_REGION } from '../helpers/s3-server.js';
+import { localClientPresigner } from '../helpers/presigner.js';
+import { type RunningS3, startS3, TEST_BUCKET } from '../helpers/s3-server.js';
 import { type StaticServer, startStaticServer } from '../helpers/static-server.js';
 
 // These load the built consumer (dist/consumer/index.js): run `npx tsup` first.
@@ -35,15 +33,8 @@ const CORS_WITHOUT_EXPOSE = `<CORSConfiguration><CORSRule>
   <AllowedMethod>DELETE</AllowedMethod><AllowedHeader>*</AllowedHeader>
 </CORSRule></CORSConfiguration>`;
 
-function presigner(): PresignerImpl {
-  const client = new S3Client({
-    region: TEST_REGION,
-    endpoint: s3.endpoint,
-    forcePathStyle: true,
-    credentials: S3RVER_CREDENTIALS,
-  });
-  return new PresignerImpl({ client, bucket: TEST_BUCKET });
-}
+/** Multipart needs the SDK client: create goes through it, the signed requests go to the same server. */
+const presigner = () => localClientPresigner(s3.endpoint);
 
 /** The bytes both sides build: the page makes its File from the same formula. */
 function sourceBytes(): Uint8Array {
@@ -77,7 +68,7 @@ function partPuts(since: number): number[] {
 describe('uploadMultipart in Chromium, from a page on another origin (real CORS)', () => {
   it('uploads a 12 MiB File in 5 MiB parts with progress, reads the ETags through CORS, completes with the presigned complete', async () => {
     const p = presigner();
-    const upload = await presignMultipart(p, {
+    const upload = await p.presignMultipart({
       key: 'browser/multipart.bin',
       size: SIZE,
       partSize: 5 * MiB,
@@ -140,7 +131,7 @@ describe('uploadMultipart in Chromium, from a page on another origin (real CORS)
 
   it('stops the transfers when aborted half-way: no part starts after, the upload is aborted, nothing is completed', async () => {
     const p = presigner();
-    const upload = await presignMultipart(p, { key: 'browser/aborted.bin', size: SIZE, partSize: 5 * MiB });
+    const upload = await p.presignMultipart({ key: 'browser/aborted.bin', size: SIZE, partSize: 5 * MiB });
     const mark = s3.requests.length;
     const outcome = await inPage<{ abortedAt: number }>(
       `async ({ uploadMultipart }, { upload, size }) => {
@@ -180,14 +171,8 @@ describe('uploadMultipart in Chromium, from a page on another origin (real CORS)
     // A second server whose bucket allows the page but exposes no header: the ETag stays hidden.
     const hidden = await startS3([TEST_BUCKET], CORS_WITHOUT_EXPOSE);
     try {
-      const client = new S3Client({
-        region: TEST_REGION,
-        endpoint: hidden.endpoint,
-        forcePathStyle: true,
-        credentials: S3RVER_CREDENTIALS,
-      });
-      const p = new PresignerImpl({ client, bucket: TEST_BUCKET });
-      const upload = await presignMultipart(p, { key: 'no-etag.bin', size: 6 * MiB, partSize: 5 * MiB });
+      const p = localClientPresigner(hidden.endpoint);
+      const upload = await p.presignMultipart({ key: 'no-etag.bin', size: 6 * MiB, partSize: 5 * MiB });
       const outcome = await inPage<unknown>(
         `async ({ uploadMultipart }, { upload }) => uploadMultipart(upload, new Blob([new Uint8Array(6 * 1024 * 1024)]))`,
         { upload },

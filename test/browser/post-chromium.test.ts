@@ -2,10 +2,9 @@ import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listenOnLoopback } from '../../examples/loopback.js';
 import type { PresignedPost } from '../../src/index.js';
-import { presignPost } from '../../src/producer/post.js';
-import { PresignerImpl } from '../../src/producer/presigner.js';
 import { launchChromium, type RunningBrowser } from '../helpers/browser.js';
-import { type RunningS3, S3RVER_CREDENTIALS, startS3, TEST_BUCKET, TEST_REGION } from '../helpers/s3-server.js';
+import { localPresigner } from '../helpers/presigner.js';
+import { type RunningS3, startS3, TEST_BUCKET } from '../helpers/s3-server.js';
 import { type StaticServer, startStaticServer } from '../helpers/static-server.js';
 
 // The built consumer (npx tsup) in Debian's Chromium, from a page on another loopback port than the
@@ -50,14 +49,7 @@ afterAll(async () => {
   await s3?.close();
 });
 
-function presigner() {
-  return new PresignerImpl({
-    region: TEST_REGION,
-    endpoint: s3.endpoint,
-    credentials: S3RVER_CREDENTIALS,
-    bucket: TEST_BUCKET,
-  });
-}
+const presigner = () => localPresigner(s3.endpoint);
 
 /** Runs submitPost in the page on the File chosen in the page's file input. */
 function submitInPage(post: unknown, options: Record<string, unknown> = {}) {
@@ -85,7 +77,7 @@ describe('submitPost in Chromium, across origins', () => {
   it('uploads a File chosen in a file input; the bytes read back', async () => {
     const bytes = Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 7) % 256));
     await page.setInputFiles('#file', { name: 'photo.png', mimeType: 'image/png', buffer: bytes });
-    const post = await presignPost(presigner(), {
+    const post = await presigner().presignPost({
       keyPrefix: 'browser/',
       contentTypePrefix: 'image/',
       maxSize: 1_000_000,
@@ -107,7 +99,7 @@ describe('submitPost in Chromium, across origins', () => {
 
   it('a too-large file is refused before the network: no request reaches the server', async () => {
     await page.setInputFiles('#file', { name: 'big.bin', mimeType: 'image/png', buffer: Buffer.alloc(2048) });
-    const post = await presignPost(presigner(), { keyPrefix: 'browser/', maxSize: 1024 });
+    const post = await presigner().presignPost({ keyPrefix: 'browser/', maxSize: 1024 });
     const before = s3.requests.length;
     const outcome = await submitInPage(post, { key: 'browser/big.bin' });
     expect(outcome).toMatchObject({ ok: false, code: 'ERR_POLICY_SIZE' });
@@ -116,7 +108,7 @@ describe('submitPost in Chromium, across origins', () => {
 
   it('a plain HTML form posts the File with no JavaScript upload code, and S3 redirects back', async () => {
     const bytes = Buffer.from('plain form upload');
-    const post = await presignPost(presigner(), {
+    const post = await presigner().presignPost({
       key: 'browser/form.txt',
       contentType: 'text/plain',
       maxSize: 1024,

@@ -1,4 +1,4 @@
-import { isPresignError, type PresignError } from '../../src/errors.js';
+import { isPresignError, type PresignError } from '../../src/consumer/index.js';
 
 /** The PresignError `promise` rejects with; anything else (or a success) fails the test. */
 export async function rejection(promise: Promise<unknown>): Promise<PresignError> {

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { download, type Progress, upload } from '../../src/consumer/index.js';
-import { createPresigner } from '../../src/index.js';
 import { type FaultProxy, startFaultProxy } from '../helpers/fault-proxy.js';
+import { localPresigner } from '../helpers/presigner.js';
 import { rejection } from '../helpers/rejection.js';
-import { type RunningS3, S3RVER_CREDENTIALS, startS3, TEST_BUCKET, TEST_REGION } from '../helpers/s3-server.js';
+import { type RunningS3, startS3 } from '../helpers/s3-server.js';
 
 let s3: RunningS3;
 let proxy: FaultProxy;
@@ -25,8 +25,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const presigner = (endpoint = s3.endpoint) =>
-  createPresigner({ region: TEST_REGION, endpoint, credentials: S3RVER_CREDENTIALS, bucket: TEST_BUCKET });
+const presigner = (endpoint = s3.endpoint) => localPresigner(endpoint);
 const NO_DELAY = { limit: 2, backoffLimit: 0 };
 const md5 = (bytes: Uint8Array) => `"${createHash('md5').update(bytes).digest('hex')}"`;
 

@@ -3,20 +3,19 @@ import { openAsBlob } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Progress } from '../../src/consumer/index.js';
 import {
   type CompletedPart,
   type MultipartState,
   type MultipartUpload,
   uploadMultipart,
 } from '../../src/consumer/multipart/index.js';
-import type { Progress } from '../../src/consumer/types.js';
-import { completeMultipart, presignMultipart, presignParts } from '../../src/producer/multipart.js';
-import { PresignerImpl } from '../../src/producer/presigner.js';
+import type { Presigner } from '../../src/index.js';
 import { type FaultProxy, startFaultProxy } from '../helpers/fault-proxy.js';
+import { localClientPresigner } from '../helpers/presigner.js';
 import { rejection } from '../helpers/rejection.js';
-import { type RunningS3, S3RVER_CREDENTIALS, startS3, TEST_BUCKET, TEST_REGION } from '../helpers/s3-server.js';
+import { type RunningS3, startS3 } from '../helpers/s3-server.js';
 
 const MiB = 1024 ** 2;
 let s3: RunningS3;
@@ -38,12 +37,11 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function presignerFor(endpoint: string, now?: () => Date): PresignerImpl {
-  const client = new S3Client({ region: TEST_REGION, endpoint, forcePathStyle: true, credentials: S3RVER_CREDENTIALS });
-  return new PresignerImpl({ client, bucket: TEST_BUCKET, ...(now ? { now } : {}) });
+function presignerFor(endpoint: string, now?: () => Date): Presigner {
+  return localClientPresigner(endpoint, now ? { now } : {});
 }
 
-async function storedSha(p: PresignerImpl, key: string): Promise<string> {
+async function storedSha(p: Presigner, key: string): Promise<string> {
   const get = await p.presignGet({ key });
   const res = await fetch(get.url);
   expect(res.status).toBe(200);
@@ -63,7 +61,7 @@ describe('multipart against s3rver', () => {
   it('uploads 32 MiB from disk in 5 MiB parts, completes with the presigned complete, bytes equal', async () => {
     const p = presignerFor(s3.endpoint);
     const blob = await openAsBlob(path);
-    const upload = await presignMultipart(p, {
+    const upload = await p.presignMultipart({
       key: 'big/32mib.bin',
       size: blob.size,
       partSize: 5 * MiB,
@@ -103,7 +101,7 @@ describe('multipart against s3rver', () => {
   it('resumes after an abort half-way: only the missing parts are sent', async () => {
     const p = presignerFor(s3.endpoint);
     const blob = await openAsBlob(path);
-    const upload: MultipartUpload = await presignMultipart(p, {
+    const upload: MultipartUpload = await p.presignMultipart({
       key: 'big/resumed.bin',
       size: blob.size,
       partSize: 5 * MiB,
@@ -145,7 +143,7 @@ describe('multipart against s3rver', () => {
   it('signs parts lazily in batches through signParts and completes through a server callback', async () => {
     const p = presignerFor(s3.endpoint);
     const data = source.subarray(0, 21 * MiB);
-    const upload = await presignMultipart(p, {
+    const upload = await p.presignMultipart({
       key: 'lazy.bin',
       size: data.byteLength,
       partSize: 5 * MiB,
@@ -157,7 +155,7 @@ describe('multipart against s3rver', () => {
       concurrency: 2,
       signParts: async (partNumbers) => {
         asked.push(partNumbers);
-        return presignParts(p, {
+        return p.presignParts({
           key: 'lazy.bin',
           uploadId: upload.uploadId,
           partNumbers,
@@ -167,7 +165,7 @@ describe('multipart against s3rver', () => {
       },
       complete: async (parts) => {
         completedWith = parts;
-        return completeMultipart(p, { key: 'lazy.bin', uploadId: upload.uploadId, parts });
+        return p.completeMultipart({ key: 'lazy.bin', uploadId: upload.uploadId, parts });
       },
     });
     expect(asked.flat().sort()).toEqual([2, 3, 4, 5]);
@@ -184,7 +182,7 @@ describe('multipart against s3rver', () => {
   it('sends SHA-256 checksums computed by the consumer, signed per part by the server', async () => {
     const p = presignerFor(s3.endpoint);
     const data = source.subarray(0, 11 * MiB);
-    const upload = await presignMultipart(p, {
+    const upload = await p.presignMultipart({
       key: 'checksummed.bin',
       size: data.byteLength,
       partSize: 5 * MiB,
@@ -194,7 +192,7 @@ describe('multipart against s3rver', () => {
     const mark = s3.requests.length;
     const result = await uploadMultipart(upload, new Blob([new Uint8Array(data)]), {
       signParts: (partNumbers, checksums) =>
-        presignParts(p, {
+        p.presignParts({
           key: 'checksummed.bin',
           uploadId: upload.uploadId,
           partNumbers,
@@ -223,7 +221,7 @@ describe('multipart against s3rver', () => {
     let clock = past.getTime();
     const p = presignerFor(s3.endpoint, () => new Date(clock));
     const data = source.subarray(0, 11 * MiB);
-    const upload = await presignMultipart(p, {
+    const upload = await p.presignMultipart({
       key: 'expired.bin',
       size: data.byteLength,
       partSize: 5 * MiB,
@@ -237,7 +235,7 @@ describe('multipart against s3rver', () => {
       signParts: async (partNumbers) => {
         resigned.push(...partNumbers);
         clock = Date.now();
-        return presignParts(p, {
+        return p.presignParts({
           key: 'expired.bin',
           uploadId: upload.uploadId,
           partNumbers,
@@ -249,7 +247,7 @@ describe('multipart against s3rver', () => {
         throw new Error('not expected');
       },
       // The complete was signed an hour ago: complete on the server instead.
-      complete: (parts) => completeMultipart(p, { key: 'expired.bin', uploadId: upload.uploadId, parts }),
+      complete: (parts) => p.completeMultipart({ key: 'expired.bin', uploadId: upload.uploadId, parts }),
     });
     expect(resigned[0]).toBe(1);
     expect(result.parts).toHaveLength(3);
@@ -266,20 +264,14 @@ describe('multipart through the fault-injecting proxy', () => {
   });
 
   /** The SDK calls (create) go straight to the server; the signed requests go through the proxy. */
-  function presignerVia(endpoint: string): PresignerImpl {
-    const client = new S3Client({
-      region: TEST_REGION,
-      endpoint: s3.endpoint,
-      forcePathStyle: true,
-      credentials: S3RVER_CREDENTIALS,
-    });
-    return new PresignerImpl({ client, endpoint, forcePathStyle: true, bucket: TEST_BUCKET });
+  function presignerVia(endpoint: string): Presigner {
+    return localClientPresigner(s3.endpoint, { endpoint, forcePathStyle: true });
   }
 
   it('completes with the right bytes when part requests reset, answer 500 and answer 503', async () => {
     proxy = await startFaultProxy(s3.endpoint);
     const data = source.subarray(0, 16 * MiB);
-    const upload = await presignMultipart(presignerVia(proxy.endpoint), {
+    const upload = await presignerVia(proxy.endpoint).presignMultipart({
       key: 'faulty.bin',
       size: data.byteLength,
       partSize: 5 * MiB,
@@ -303,7 +295,7 @@ describe('multipart through the fault-injecting proxy', () => {
   it('fails past the retry budget, sends the abort, completes nothing and leaves no object', async () => {
     proxy = await startFaultProxy(s3.endpoint);
     const data = source.subarray(0, 16 * MiB);
-    const upload = await presignMultipart(presignerVia(proxy.endpoint), {
+    const upload = await presignerVia(proxy.endpoint).presignMultipart({
       key: 'doomed.bin',
       size: data.byteLength,
       partSize: 5 * MiB,

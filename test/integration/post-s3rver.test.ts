@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { submitPost } from '../../src/consumer/post/index.js';
-import { presignPost } from '../../src/producer/post.js';
-import { PresignerImpl } from '../../src/producer/presigner.js';
-import { type RunningS3, S3RVER_CREDENTIALS, startS3, TEST_BUCKET, TEST_REGION } from '../helpers/s3-server.js';
+import { localPresigner } from '../helpers/presigner.js';
+import { type RunningS3, startS3, TEST_BUCKET } from '../helpers/s3-server.js';
 
 // s3rver 4.0.4 takes POST uploads but checks no policy and no POST signature: what it proves here is
 // the wire format (fields first, file last, multipart framing) and the answers S3 gives. The policy's
@@ -16,14 +15,7 @@ afterAll(async () => {
   await s3?.close();
 });
 
-function presigner() {
-  return new PresignerImpl({
-    region: TEST_REGION,
-    endpoint: s3.endpoint,
-    credentials: S3RVER_CREDENTIALS,
-    bucket: TEST_BUCKET,
-  });
-}
+const presigner = () => localPresigner(s3.endpoint);
 
 async function readBack(key: string): Promise<Response> {
   const get = await presigner().presignGet({ key });
@@ -33,7 +25,7 @@ async function readBack(key: string): Promise<Response> {
 describe('presigned POST against a real S3 server', () => {
   it('uploads a file chosen under a prefix; the bytes and the type read back', async () => {
     const bytes = new Uint8Array(300_000).map((_, i) => (i * 31) % 251);
-    const post = await presignPost(presigner(), {
+    const post = await presigner().presignPost({
       keyPrefix: 'post/',
       contentTypePrefix: 'image/',
       maxSize: 1_000_000,
@@ -61,7 +53,7 @@ describe('presigned POST against a real S3 server', () => {
   });
 
   it('an exact key with success_action_status 201 returns the location, key and ETag', async () => {
-    const post = await presignPost(presigner(), {
+    const post = await presigner().presignPost({
       key: 'post/exact.txt',
       contentType: 'text/plain',
       successActionStatus: 201,
@@ -75,7 +67,7 @@ describe('presigned POST against a real S3 server', () => {
   });
 
   it('a file over the policy maximum is refused with no request reaching the server', async () => {
-    const post = await presignPost(presigner(), { key: 'post/too-big.bin', maxSize: 10 });
+    const post = await presigner().presignPost({ key: 'post/too-big.bin', maxSize: 10 });
     const before = s3.requests.length;
     await expect(submitPost(post, new Uint8Array(11))).rejects.toMatchObject({ code: 'ERR_POLICY_SIZE' });
     expect(s3.requests.length).toBe(before);

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { inspectPresignedUrl, isPresignError, parseDescriptor } from '../../src/consumer/index.js';
 import { createPresigner } from '../../src/index.js';
-import { parseS3ErrorXml } from '../../src/s3/xml.js';
 
 const SIGNED_AT = new Date('2026-11-29T00:00:00Z');
 const presigner = createPresigner({
@@ -113,24 +112,5 @@ describe('inspectPresignedUrl', () => {
 
   it('refuses a URL that is not query-signed', () => {
     expect(code(() => inspectPresignedUrl('https://example.com/a.png'))).toBe('ERR_INVALID_DESCRIPTOR');
-  });
-});
-
-describe("S3's XML error body", () => {
-  it('yields Code, Message and RequestId, entities decoded, nothing else', () => {
-    const xml = `<?xml version="1.0" encoding="UTF-8"?>
-<Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match &amp; so on</Message>
-<AWSAccessKeyId>AKIDEXAMPLE</AWSAccessKeyId><StringToSign>AWS4-HMAC-SHA256</StringToSign>
-<SignatureProvided>deadbeef</SignatureProvided><RequestId>4442587FB7D0A2F9</RequestId></Error>`;
-    expect(parseS3ErrorXml(xml)).toEqual({
-      code: 'SignatureDoesNotMatch',
-      message: 'The request signature we calculated does not match & so on',
-      requestId: '4442587FB7D0A2F9',
-    });
-  });
-
-  it('yields nothing from an empty or non-XML body', () => {
-    expect(parseS3ErrorXml('')).toEqual({});
-    expect(parseS3ErrorXml('<html>Bad Gateway</html>')).toEqual({});
   });
 });

@@ -4,17 +4,14 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import type { Progress } from '../../src/consumer/index.js';
 import { type MultipartOptions, type MultipartUpload, uploadMultipart } from '../../src/consumer/multipart/index.js';
-import type { PresignedMultipart, PresignedRequest } from '../../src/index.js';
-import { presignMultipart, presignParts } from '../../src/producer/multipart.js';
-import { PresignerImpl } from '../../src/producer/presigner.js';
-import { completeMultipartXml } from '../../src/s3/xml.js';
+import { createPresigner, type PresignedMultipart, type PresignedRequest } from '../../src/index.js';
 import { rejection } from '../helpers/rejection.js';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
 const signedAt = new Date('2026-11-29T12:00:00Z');
 const now = () => signedAt.getTime() + 1000;
 const SHA = 'n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=';
-const presigner = new PresignerImpl({ region: 'eu-west-1', credentials, bucket: 'bucket-1', now: () => signedAt });
+const presigner = createPresigner({ region: 'eu-west-1', credentials, bucket: 'bucket-1', now: () => signedAt });
 const KEY = 'k.bin';
 const UPLOAD_ID = 'U1';
 
@@ -25,7 +22,8 @@ interface Call {
   signal: AbortSignal | undefined;
 }
 
-type Answer = Response | 'hang' | Error;
+/** An answer now, one that comes later, a request that never ends, or a network failure. */
+type Answer = Response | Promise<Response> | 'hang' | Error;
 
 /**
  * An in-memory S3 behind `fetch`: it reads every body, records the calls, and answers each with
@@ -63,7 +61,7 @@ function fakeS3(answer: (call: Call, attempt: number) => Answer | undefined = ()
         });
       }
       if (chosen instanceof Error) throw chosen;
-      if (chosen) return chosen;
+      if (chosen) return await chosen;
       if (method === 'PUT') return new Response(null, { status: 200, headers: { etag: `"etag-${n}"` } });
       if (method === 'POST') {
         return new Response(
@@ -90,7 +88,7 @@ async function sign(
   partNumbers: number[],
   extra: { expiresIn?: number; signingDate?: Date; checksums?: Record<number, string> } = {},
 ) {
-  return presignParts(presigner, {
+  return presigner.presignParts({
     key: KEY,
     uploadId: UPLOAD_ID,
     partNumbers,
@@ -167,29 +165,35 @@ describe('uploadMultipart', () => {
     expect(s3.calls.some((c) => c.method === 'DELETE')).toBe(false);
   });
 
-  it('builds the completion XML sorted, escaped, with checksums when the upload has them', () => {
-    expect(
-      completeMultipartXml(
-        [
-          { partNumber: 2, etag: '"b&<"', checksum: SHA },
-          { partNumber: 1, etag: '"a"', checksum: SHA },
-        ],
-        'SHA256',
-      ),
-    ).toBe(
-      '<CompleteMultipartUpload xmlns="http://s3.amazonaws.com/doc/2006-03-01/">' +
-        `<Part><PartNumber>1</PartNumber><ETag>"a"</ETag><ChecksumSHA256>${SHA}</ChecksumSHA256></Part>` +
-        `<Part><PartNumber>2</PartNumber><ETag>"b&amp;&lt;"</ETag><ChecksumSHA256>${SHA}</ChecksumSHA256></Part>` +
-        '</CompleteMultipartUpload>',
-    );
-  });
-
   it('sends each part checksum in the completion when the parts were signed with one', async () => {
     const s3 = fakeS3();
     const upload = { ...(await makeUpload(15)), parts: await sign([1, 2], { checksums: { 1: SHA, 2: SHA } }) };
     const result = await uploadMultipart(upload, body(15), options(s3));
     expect(s3.calls.find((c) => c.method === 'POST')?.body).toContain(`<ChecksumSHA256>${SHA}</ChecksumSHA256>`);
     expect(result.parts[0]).toEqual({ partNumber: 1, etag: '"etag-1"', size: 10, checksum: SHA });
+  });
+
+  it('escapes the XML-special characters of an ETag in the completion body, parts in order', async () => {
+    // Part 1's answer is held back, so part 2 finishes first: the body is still in part order.
+    let releaseFirst: () => void = () => {};
+    const firstHeld = new Promise<void>((resolve) => {
+      releaseFirst = resolve;
+    });
+    const s3 = fakeS3((call) => {
+      if (call.method !== 'PUT') return undefined;
+      if (call.partNumber === 2) {
+        setTimeout(releaseFirst, 0);
+        return new Response(null, { status: 200, headers: { etag: '"b&<"' } });
+      }
+      return firstHeld.then(() => new Response(null, { status: 200, headers: { etag: '"a"' } }));
+    });
+    await uploadMultipart(await makeUpload(15), body(15), options(s3, { concurrency: 2 }));
+    expect(s3.calls.find((c) => c.method === 'POST')?.body).toBe(
+      '<CompleteMultipartUpload xmlns="http://s3.amazonaws.com/doc/2006-03-01/">' +
+        '<Part><PartNumber>1</PartNumber><ETag>"a"</ETag></Part>' +
+        '<Part><PartNumber>2</PartNumber><ETag>"b&amp;&lt;"</ETag></Part>' +
+        '</CompleteMultipartUpload>',
+    );
   });
 
   it('computes SHA-256 part checksums for signParts when the upload checks them, and completes with them', async () => {
@@ -568,8 +572,8 @@ describe('uploadMultipart', () => {
     const client = new S3Client({ region: 'eu-west-1', credentials });
     const mock = mockClient(client);
     mock.on(CreateMultipartUploadCommand).resolves({ UploadId: 'from-server' });
-    const server = new PresignerImpl({ client, bucket: 'bucket-1', now: () => signedAt });
-    const created: PresignedMultipart = await presignMultipart(server, {
+    const server = createPresigner({ client, bucket: 'bucket-1', now: () => signedAt });
+    const created: PresignedMultipart = await server.presignMultipart({
       key: KEY,
       size: 6 * 1024 ** 2,
       partSize: 5 * 1024 ** 2,

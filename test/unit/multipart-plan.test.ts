@@ -1,6 +1,9 @@
+// Unit test of the internal s3/multipart-plan and s3/limits modules (imported directly on purpose): the
+// plan's arithmetic (each part's byte range, the part size grown to fit 10,000 parts) is pinned directly,
+// with properties up to 5 TiB; the public presignMultipart shows only its outcome.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isPresignError } from '../../src/errors.js';
+import { isPresignError } from '../../src/index.js';
 import { MAX_OBJECT_SIZE, MAX_PART_SIZE, MAX_PARTS, MIN_PART_SIZE } from '../../src/s3/limits.js';
 import { DEFAULT_PART_SIZE, partRange, planParts } from '../../src/s3/multipart-plan.js';
 

@@ -8,17 +8,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PresignError } from '../../src/errors.js';
-import { createPresigner } from '../../src/index.js';
-import {
-  abortMultipart,
-  completeMultipart,
-  listParts,
-  presignMultipart,
-  presignParts,
-} from '../../src/producer/multipart.js';
-import { PresignerImpl } from '../../src/producer/presigner.js';
-import type { PresignerOptions } from '../../src/producer/types.js';
+import { createPresigner, type PresignError, type Presigner, type PresignerOptions } from '../../src/index.js';
 import { rejection } from '../helpers/rejection.js';
 import { smithyPresign } from '../helpers/smithy.js';
 
@@ -31,8 +21,8 @@ const client = new S3Client({ region: 'eu-west-1', credentials });
 const s3 = mockClient(client);
 afterEach(() => s3.reset());
 
-function presigner(options: Partial<PresignerOptions> = {}): PresignerImpl {
-  return new PresignerImpl({ client, bucket: 'uploads', now: () => signingDate, ...options });
+function presigner(options: Partial<PresignerOptions> = {}): Presigner {
+  return createPresigner({ client, bucket: 'uploads', now: () => signingDate, ...options });
 }
 
 function s3Error(name: string, status: number, message = `${name} happened`): S3ServiceException {
@@ -54,7 +44,7 @@ function noSecrets(error: PresignError): void {
 describe('presignMultipart', () => {
   it('creates the upload with the object options and signs every part, complete and abort', async () => {
     s3.on(CreateMultipartUploadCommand).resolves({ UploadId: 'up/1+=' });
-    const upload = await presignMultipart(presigner(), {
+    const upload = await presigner().presignMultipart({
       key: 'videos/a b.mp4',
       size: 12 * MiB,
       partSize: 5 * MiB,
@@ -135,7 +125,7 @@ describe('presignMultipart', () => {
 
   it("signs each part exactly as AWS's own signer does", async () => {
     s3.on(CreateMultipartUploadCommand).resolves({ UploadId: 'abc~ def' });
-    const upload = await presignMultipart(presigner(), { key: 'k/ü.bin', size: 6 * MiB, partSize: 5 * MiB });
+    const upload = await presigner().presignMultipart({ key: 'k/ü.bin', size: 6 * MiB, partSize: 5 * MiB });
     for (const { partNumber, request } of upload.parts) {
       const ours = new URL(request.url).searchParams;
       const theirs = await smithyPresign({
@@ -155,7 +145,7 @@ describe('presignMultipart', () => {
 
   it('signs only the first `initialParts` parts when asked', async () => {
     s3.on(CreateMultipartUploadCommand).resolves({ UploadId: 'u1' });
-    const upload = await presignMultipart(presigner(), {
+    const upload = await presigner().presignMultipart({
       key: 'big',
       size: 1024 * MiB,
       partSize: 5 * MiB,
@@ -163,13 +153,13 @@ describe('presignMultipart', () => {
     });
     expect(upload.partCount).toBe(205);
     expect(upload.parts.map((p) => p.partNumber)).toEqual([1, 2, 3]);
-    const none = await presignMultipart(presigner(), { key: 'big', size: 1024 * MiB, initialParts: 0 });
+    const none = await presigner().presignMultipart({ key: 'big', size: 1024 * MiB, initialParts: 0 });
     expect(none.parts).toEqual([]);
   });
 
   it('sets the checksum algorithm at create and signs each part with its checksum header', async () => {
     s3.on(CreateMultipartUploadCommand).resolves({ UploadId: 'u1' });
-    const upload = await presignMultipart(presigner(), {
+    const upload = await presigner().presignMultipart({
       key: 'sum',
       size: 6 * MiB,
       partSize: 5 * MiB,
@@ -200,19 +190,19 @@ describe('presignMultipart', () => {
     ['a negative initialParts', { initialParts: -1 }, 'ERR_INVALID_OPTION'],
     ['an expiresIn over 7 days', { expiresIn: 604_801 }, 'ERR_INVALID_EXPIRES'],
   ])('refuses %s before creating anything', async (_name, change, code) => {
-    const error = await rejection(presignMultipart(presigner(), { key: 'k', size: 20 * MiB, ...change }));
+    const error = await rejection(presigner().presignMultipart({ key: 'k', size: 20 * MiB, ...change }));
     expect(error.code).toBe(code);
     expect(s3.calls()).toHaveLength(0);
   });
 
   it('needs an S3Client, and says so before any I/O', async () => {
-    const p = new PresignerImpl({ region: 'eu-west-1', credentials, bucket: 'uploads' });
-    const error = await rejection(presignMultipart(p, { key: 'k', size: 1 }));
+    const p = createPresigner({ region: 'eu-west-1', credentials, bucket: 'uploads' });
+    const error = await rejection(p.presignMultipart({ key: 'k', size: 1 }));
     expect(error.code).toBe('ERR_MISSING_CLIENT');
     for (const call of [
-      completeMultipart(p, { key: 'k', uploadId: 'u', parts: [{ partNumber: 1, etag: 'e' }] }),
-      abortMultipart(p, { key: 'k', uploadId: 'u' }),
-      listParts(p, { key: 'k', uploadId: 'u' }),
+      p.completeMultipart({ key: 'k', uploadId: 'u', parts: [{ partNumber: 1, etag: 'e' }] }),
+      p.abortMultipart({ key: 'k', uploadId: 'u' }),
+      p.listParts({ key: 'k', uploadId: 'u' }),
     ]) {
       expect((await rejection(call)).code).toBe('ERR_MISSING_CLIENT');
     }
@@ -220,7 +210,7 @@ describe('presignMultipart', () => {
 
   it('surfaces a failed create as ERR_S3 with S3 fields, and aborts nothing', async () => {
     s3.on(CreateMultipartUploadCommand).rejects(s3Error('AccessDenied', 403, 'Access Denied'));
-    const error = await rejection(presignMultipart(presigner(), { key: 'k', size: 20 * MiB }));
+    const error = await rejection(presigner().presignMultipart({ key: 'k', size: 20 * MiB }));
     expect(error).toMatchObject({ code: 'ERR_S3', s3Code: 'AccessDenied', status: 403, requestId: 'REQ123' });
     expect(error.s3Message).toBe('Access Denied');
     noSecrets(error);
@@ -229,7 +219,7 @@ describe('presignMultipart', () => {
 
   it('refuses an answer without an UploadId', async () => {
     s3.on(CreateMultipartUploadCommand).resolves({});
-    expect((await rejection(presignMultipart(presigner(), { key: 'k', size: 1 }))).code).toBe('ERR_S3');
+    expect((await rejection(presigner().presignMultipart({ key: 'k', size: 1 }))).code).toBe('ERR_S3');
   });
 
   it('aborts the created upload when signing fails after create, and throws the signing error', async () => {
@@ -242,7 +232,7 @@ describe('presignMultipart', () => {
       if (calls > 1) throw new Error('credential source is down');
       return credentials;
     };
-    const error = await rejection(presignMultipart(presigner({ credentials: flaky }), { key: 'k', size: 20 * MiB }));
+    const error = await rejection(presigner({ credentials: flaky }).presignMultipart({ key: 'k', size: 20 * MiB }));
     expect(error.code).toBe('ERR_INVALID_CREDENTIALS');
     const aborts = s3.commandCalls(AbortMultipartUploadCommand);
     expect(aborts).toHaveLength(1);
@@ -257,43 +247,49 @@ describe('presignMultipart', () => {
       if (++calls > 1) throw new Error('down');
       return credentials;
     };
-    const error = await rejection(presignMultipart(presigner({ credentials: flaky }), { key: 'k', size: 20 * MiB }));
+    const error = await rejection(presigner({ credentials: flaky }).presignMultipart({ key: 'k', size: 20 * MiB }));
     expect(error.code).toBe('ERR_INVALID_CREDENTIALS');
     expect(s3.commandCalls(AbortMultipartUploadCommand)).toHaveLength(1);
   });
 
   it('rejects with ERR_ABORTED and sends nothing when the signal is already aborted', async () => {
     const error = await rejection(
-      presignMultipart(presigner(), { key: 'k', size: 1, signal: AbortSignal.abort(new Error('user left')) }),
+      presigner().presignMultipart({ key: 'k', size: 1, signal: AbortSignal.abort(new Error('user left')) }),
     );
     expect(error.code).toBe('ERR_ABORTED');
     expect(s3.calls()).toHaveLength(0);
   });
 });
 
-describe('the Presigner methods', () => {
-  it('reach the same calls', async () => {
+describe('the Presigner methods together', () => {
+  it('sign the same parts at create as later through presignParts, and abort through the client', async () => {
     s3.on(CreateMultipartUploadCommand).resolves({ UploadId: 'u-public' });
     s3.on(AbortMultipartUploadCommand).resolves({});
-    const p = createPresigner({ client, bucket: 'uploads', now: () => signingDate });
+    const p = presigner();
     const upload = await p.presignMultipart({ key: 'k', size: 6 * MiB, partSize: 5 * MiB });
-    const direct = await presignParts(presigner(), {
+    // Another presigner of the same configuration (as on another server replica) signs them alike.
+    const later = await presigner().presignParts({
       key: 'k',
       uploadId: 'u-public',
       partNumbers: [1, 2],
-      size: 6 * MiB,
-      partSize: 5 * MiB,
+      size: upload.size,
+      partSize: upload.partSize,
     });
-    expect(upload.parts).toEqual(direct);
+    expect(upload.parts).toEqual(later);
     expect(await p.presignParts({ key: 'k', uploadId: 'u-public', partNumbers: [2] })).toHaveLength(1);
     await p.abortMultipart({ key: 'k', uploadId: 'u-public' });
     expect(s3.commandCalls(AbortMultipartUploadCommand)).toHaveLength(1);
+    expect(s3.commandCalls(AbortMultipartUploadCommand)[0]?.args[0].input).toEqual({
+      Bucket: 'uploads',
+      Key: 'k',
+      UploadId: 'u-public',
+    });
   });
 });
 
 describe('presignParts', () => {
   it('signs the parts asked for with their exact content-length, the last one shorter', async () => {
-    const parts = await presignParts(presigner(), {
+    const parts = await presigner().presignParts({
       key: 'k',
       uploadId: 'u1',
       partNumbers: [7, 2],
@@ -311,12 +307,12 @@ describe('presignParts', () => {
   });
 
   it('signs without content-length when the plan is not given', async () => {
-    const [part] = await presignParts(presigner(), { key: 'k', uploadId: 'u1', partNumbers: [1] });
+    const [part] = await presigner().presignParts({ key: 'k', uploadId: 'u1', partNumbers: [1] });
     expect(part?.request.headers).toEqual({});
   });
 
   it('signs checksums per part', async () => {
-    const [part] = await presignParts(presigner(), {
+    const [part] = await presigner().presignParts({
       key: 'k',
       uploadId: 'u1',
       partNumbers: [3],
@@ -336,7 +332,7 @@ describe('presignParts', () => {
     ['no uploadId', { partNumbers: [1], uploadId: '' }],
     ['partNumbers not an array', { partNumbers: 3 }],
   ])('refuses %s with ERR_INVALID_OPTION', async (_name, change) => {
-    const error = await rejection(presignParts(presigner(), { key: 'k', uploadId: 'u1', partNumbers: [], ...change }));
+    const error = await rejection(presigner().presignParts({ key: 'k', uploadId: 'u1', partNumbers: [], ...change }));
     expect(error.code).toBe('ERR_INVALID_OPTION');
   });
 });
@@ -349,7 +345,7 @@ describe('completeMultipart', () => {
 
   it('completes with the parts sorted by part number', async () => {
     s3.on(CompleteMultipartUploadCommand).resolves({ ETag: '"whole-2"', Location: 'https://x/k', VersionId: 'v1' });
-    const done = await completeMultipart(presigner(), { key: 'k', uploadId: 'u1', parts });
+    const done = await presigner().completeMultipart({ key: 'k', uploadId: 'u1', parts });
     expect(done).toEqual({ bucket: 'uploads', key: 'k', etag: '"whole-2"', location: 'https://x/k', versionId: 'v1' });
     expect(s3.commandCalls(CompleteMultipartUploadCommand)[0]?.args[0].input).toEqual({
       Bucket: 'uploads',
@@ -366,7 +362,7 @@ describe('completeMultipart', () => {
 
   it('sends each part checksum when the upload has an algorithm', async () => {
     s3.on(CompleteMultipartUploadCommand).resolves({ ETag: '"w"' });
-    await completeMultipart(presigner(), {
+    await presigner().completeMultipart({
       key: 'k',
       uploadId: 'u1',
       checksumAlgorithm: 'SHA256',
@@ -380,7 +376,7 @@ describe('completeMultipart', () => {
   it('aborts the upload when completion fails, and throws the completion error', async () => {
     s3.on(CompleteMultipartUploadCommand).rejects(s3Error('InvalidPart', 400));
     s3.on(AbortMultipartUploadCommand).resolves({});
-    const error = await rejection(completeMultipart(presigner(), { key: 'k', uploadId: 'u1', parts }));
+    const error = await rejection(presigner().completeMultipart({ key: 'k', uploadId: 'u1', parts }));
     expect(error).toMatchObject({ code: 'ERR_S3', s3Code: 'InvalidPart', status: 400 });
     expect(s3.commandCalls(AbortMultipartUploadCommand)[0]?.args[0].input).toEqual({
       Bucket: 'uploads',
@@ -392,7 +388,7 @@ describe('completeMultipart', () => {
   it('throws the completion error, not the abort error, when the abort fails too', async () => {
     s3.on(CompleteMultipartUploadCommand).rejects(s3Error('InvalidPartOrder', 400));
     s3.on(AbortMultipartUploadCommand).rejects(s3Error('NoSuchUpload', 404));
-    const error = await rejection(completeMultipart(presigner(), { key: 'k', uploadId: 'u1', parts }));
+    const error = await rejection(presigner().completeMultipart({ key: 'k', uploadId: 'u1', parts }));
     expect(error.s3Code).toBe('InvalidPartOrder');
     expect(s3.commandCalls(AbortMultipartUploadCommand)).toHaveLength(1);
   });
@@ -400,7 +396,7 @@ describe('completeMultipart', () => {
   it('keeps the upload when completion fails with keepOnFailure', async () => {
     s3.on(CompleteMultipartUploadCommand).rejects(s3Error('InvalidPart', 400));
     const error = await rejection(
-      completeMultipart(presigner(), { key: 'k', uploadId: 'u1', parts, keepOnFailure: true }),
+      presigner().completeMultipart({ key: 'k', uploadId: 'u1', parts, keepOnFailure: true }),
     );
     expect(error.s3Code).toBe('InvalidPart');
     expect(s3.commandCalls(AbortMultipartUploadCommand)).toHaveLength(0);
@@ -413,7 +409,7 @@ describe('completeMultipart', () => {
     ['a part number of 0', [{ partNumber: 0, etag: 'e' }], 'ERR_INVALID_OPTION'],
   ])('refuses %s before any I/O', async (_name, bad, code) => {
     const error = await rejection(
-      completeMultipart(presigner(), { key: 'k', uploadId: 'u1', parts: bad as typeof parts }),
+      presigner().completeMultipart({ key: 'k', uploadId: 'u1', parts: bad as typeof parts }),
     );
     expect(error.code).toBe(code);
     expect(s3.calls()).toHaveLength(0);
@@ -421,7 +417,7 @@ describe('completeMultipart', () => {
 
   it('refuses a part without its checksum when the upload has an algorithm', async () => {
     const error = await rejection(
-      completeMultipart(presigner(), { key: 'k', uploadId: 'u1', parts, checksumAlgorithm: 'SHA256' }),
+      presigner().completeMultipart({ key: 'k', uploadId: 'u1', parts, checksumAlgorithm: 'SHA256' }),
     );
     expect(error.code).toBe('ERR_INVALID_CHECKSUM');
     expect(s3.calls()).toHaveLength(0);
@@ -431,7 +427,7 @@ describe('completeMultipart', () => {
 describe('abortMultipart', () => {
   it('aborts through the client', async () => {
     s3.on(AbortMultipartUploadCommand).resolves({});
-    await abortMultipart(presigner(), { key: 'k', bucket: 'other', uploadId: 'u1' });
+    await presigner().abortMultipart({ key: 'k', bucket: 'other', uploadId: 'u1' });
     expect(s3.commandCalls(AbortMultipartUploadCommand)[0]?.args[0].input).toEqual({
       Bucket: 'other',
       Key: 'k',
@@ -441,7 +437,7 @@ describe('abortMultipart', () => {
 
   it('reports a failed abort as ERR_S3', async () => {
     s3.on(AbortMultipartUploadCommand).rejects(s3Error('NoSuchUpload', 404));
-    const error = await rejection(abortMultipart(presigner(), { key: 'k', uploadId: 'u1' }));
+    const error = await rejection(presigner().abortMultipart({ key: 'k', uploadId: 'u1' }));
     expect(error).toMatchObject({ code: 'ERR_S3', s3Code: 'NoSuchUpload', status: 404 });
   });
 });
@@ -461,7 +457,7 @@ describe('listParts', () => {
       .resolves({ IsTruncated: true, NextPartNumberMarker: '4', Parts: [{ PartNumber: 4, ETag: '"e4"', Size: 1 }] })
       .on(ListPartsCommand, { PartNumberMarker: '4' })
       .resolves({ IsTruncated: false, Parts: [{ PartNumber: 5, ETag: '"e5"', Size: 2 }] });
-    const parts = await listParts(presigner(), { key: 'k', uploadId: 'u1' });
+    const parts = await presigner().listParts({ key: 'k', uploadId: 'u1' });
     expect(parts).toEqual([
       { partNumber: 1, etag: '"e1"', size: 5 * MiB, lastModified: signingDate },
       { partNumber: 2, etag: '"e2"', size: 5 * MiB },
@@ -477,19 +473,19 @@ describe('listParts', () => {
       ChecksumAlgorithm: 'SHA256',
       Parts: [{ PartNumber: 1, ETag: '"e1"', Size: 3, ChecksumSHA256: SHA }],
     });
-    expect(await listParts(presigner(), { key: 'k', uploadId: 'u1' })).toEqual([
+    expect(await presigner().listParts({ key: 'k', uploadId: 'u1' })).toEqual([
       { partNumber: 1, etag: '"e1"', size: 3, checksum: SHA },
     ]);
   });
 
   it('stops when a server repeats its marker instead of looping', async () => {
     s3.on(ListPartsCommand).resolves({ IsTruncated: true, NextPartNumberMarker: '1', Parts: [] });
-    await listParts(presigner(), { key: 'k', uploadId: 'u1' });
+    await presigner().listParts({ key: 'k', uploadId: 'u1' });
     expect(s3.commandCalls(ListPartsCommand)).toHaveLength(2);
   });
 
   it('reports a failed page as ERR_S3', async () => {
     s3.on(ListPartsCommand).rejects(s3Error('NoSuchUpload', 404));
-    expect((await rejection(listParts(presigner(), { key: 'k', uploadId: 'u1' }))).s3Code).toBe('NoSuchUpload');
+    expect((await rejection(presigner().listParts({ key: 'k', uploadId: 'u1' }))).s3Code).toBe('NoSuchUpload');
   });
 });

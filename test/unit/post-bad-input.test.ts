@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isPresignError, type PresignErrorCode } from '../../src/errors.js';
-import { type PresignPostOptions, presignPost } from '../../src/producer/post.js';
-import { PresignerImpl } from '../../src/producer/presigner.js';
+import { createPresigner, isPresignError, type PresignErrorCode, type PresignPostOptions } from '../../src/index.js';
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY';
 const TOKEN = 'IQoJb3JpZ2luX2VjEXAMPLETOKEN';
@@ -89,7 +87,7 @@ describe('presignPost refuses bad input with a code', () => {
   for (const [name, code, options] of cases) {
     it(`${name} -> ${code}`, async () => {
       let provided = 0;
-      const presigner = new PresignerImpl({
+      const presigner = createPresigner({
         region: 'eu-west-1',
         bucket: 'examplebucket',
         credentials: async () => {
@@ -97,7 +95,7 @@ describe('presignPost refuses bad input with a code', () => {
           return { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: SECRET, sessionToken: TOKEN };
         },
       });
-      const error = await presignPost(presigner, options).then(
+      const error = await presigner.presignPost(options).then(
         () => undefined,
         (e: unknown) => e,
       );
@@ -112,27 +110,27 @@ describe('presignPost refuses bad input with a code', () => {
   }
 
   it('options that are not an object', async () => {
-    const presigner = new PresignerImpl({
+    const presigner = createPresigner({
       region: 'eu-west-1',
       credentials: { accessKeyId: 'A', secretAccessKey: 'S' },
     });
-    await expect(presignPost(presigner, null as never)).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' });
+    await expect(presigner.presignPost(null as never)).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' });
   });
 
   it('a maxExpiresIn policy caps POST policies too', async () => {
-    const presigner = new PresignerImpl({
+    const presigner = createPresigner({
       region: 'eu-west-1',
       bucket: 'examplebucket',
       maxExpiresIn: 300,
       credentials: { accessKeyId: 'A', secretAccessKey: 'S' },
     });
-    await expect(presignPost(presigner, { key: 'k', expiresIn: 301 })).rejects.toMatchObject({
+    await expect(presigner.presignPost({ key: 'k', expiresIn: 301 })).rejects.toMatchObject({
       code: 'ERR_INVALID_EXPIRES',
     });
   });
 
   it('expiring temporary credentials with onCredentialExpiry: throw', async () => {
-    const presigner = new PresignerImpl({
+    const presigner = createPresigner({
       region: 'eu-west-1',
       bucket: 'examplebucket',
       onCredentialExpiry: 'throw',
@@ -143,9 +141,9 @@ describe('presignPost refuses bad input with a code', () => {
         expiration: new Date('2026-11-29T00:01:00Z'),
       },
     });
-    const error = await presignPost(presigner, { key: 'k', signingDate: new Date('2026-11-29T00:00:00Z') }).catch(
-      (e: unknown) => e,
-    );
+    const error = await presigner
+      .presignPost({ key: 'k', signingDate: new Date('2026-11-29T00:00:00Z') })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'ERR_CREDENTIALS_EXPIRED' });
     expect(String((error as Error).message)).not.toContain(TOKEN);
   });

@@ -3,11 +3,12 @@ import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { PostCondition } from '../../src/index.js';
-import { createPresigner } from '../../src/index.js';
-import { type PresignPostOptions, presignPost } from '../../src/producer/post.js';
-import { PresignerImpl } from '../../src/producer/presigner.js';
-import type { PresignerOptions } from '../../src/producer/types.js';
+import {
+  createPresigner,
+  type PostCondition,
+  type PresignerOptions,
+  type PresignPostOptions,
+} from '../../src/index.js';
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY';
 const TOKEN = 'IQoJb3JpZ2luX2VjEXAMPLETOKEN';
@@ -132,7 +133,7 @@ const pairs: Pair[] = [
 describe('presignPost agrees with @aws-sdk/s3-presigned-post (frozen clock)', () => {
   for (const pair of pairs) {
     it(pair.name, async () => {
-      const ours = await presignPost(new PresignerImpl(pair.presigner), { ...pair.ours, signingDate: NOW });
+      const ours = await createPresigner(pair.presigner).presignPost({ ...pair.ours, signingDate: NOW });
       vi.useFakeTimers({ toFake: ['Date'] });
       vi.setSystemTime(NOW);
       const theirs = await createPresignedPost(new S3Client(pair.sdk), pair.sdkInput as never);
@@ -163,7 +164,7 @@ describe('presignPost agrees with @aws-sdk/s3-presigned-post (frozen clock)', ()
   }
 
   it('agrees on random keys, metadata and sizes (property)', async () => {
-    const presigner = new PresignerImpl({ region: 'ap-southeast-2', credentials });
+    const presigner = createPresigner({ region: 'ap-southeast-2', credentials });
     const client = new S3Client({ region: 'ap-southeast-2', credentials });
     const keyChar = fc.constantFrom(...Array.from('aZ09 +%~*\'"!()é€😀-_./ü=&?#[]'));
     await fc.assert(
@@ -180,7 +181,7 @@ describe('presignPost agrees with @aws-sdk/s3-presigned-post (frozen clock)', ()
           const trimmed = Object.fromEntries(
             Object.entries(metadata).map(([k, v]) => [k, v.trim().replace(/[\t ]+/g, ' ')]),
           );
-          const ours = await presignPost(presigner, {
+          const ours = await presigner.presignPost({
             bucket: 'prop-bucket',
             key,
             maxSize,
@@ -211,10 +212,10 @@ describe('presignPost agrees with @aws-sdk/s3-presigned-post (frozen clock)', ()
 });
 
 describe('presignPost fields and policy', () => {
-  const presigner = new PresignerImpl({ region: 'eu-west-1', credentials, bucket: 'examplebucket' });
+  const presigner = createPresigner({ region: 'eu-west-1', credentials, bucket: 'examplebucket' });
 
   it('puts the signer fields last and every sent field under a condition', async () => {
-    const post = await presignPost(presigner, {
+    const post = await presigner.presignPost({
       key: 'a.txt',
       contentType: 'text/plain',
       tagging: { project: 'a&b' },
@@ -249,18 +250,18 @@ describe('presignPost fields and policy', () => {
   });
 
   it('a key under the prefix is a default the page may change within it', async () => {
-    const post = await presignPost(presigner, { keyPrefix: 'in/', key: 'in/default.bin', signingDate: NOW });
+    const post = await presigner.presignPost({ keyPrefix: 'in/', key: 'in/default.bin', signingDate: NOW });
     expect(post.fields.key).toBe('in/default.bin');
     expect(post.conditions).toContainEqual(['starts-with', '$key', 'in/']);
   });
 
   it('a key prefix alone lets S3 use the file name', async () => {
-    const post = await presignPost(presigner, { keyPrefix: 'in/', signingDate: NOW });
+    const post = await presigner.presignPost({ keyPrefix: 'in/', signingDate: NOW });
     expect(post.fields.key).toBe(`in/${FILENAME}`);
   });
 
   it('adds the session token of temporary credentials, under a condition', async () => {
-    const post = await presignPost(new PresignerImpl({ region: 'eu-west-1', credentials: temporary }), {
+    const post = await createPresigner({ region: 'eu-west-1', credentials: temporary }).presignPost({
       bucket: 'b-1',
       key: 'k',
       signingDate: NOW,
@@ -271,16 +272,18 @@ describe('presignPost fields and policy', () => {
 
   it('never outlives temporary credentials: expiry clamped like the other presign calls', async () => {
     const expiration = new Date(NOW.getTime() + 120_000);
-    const post = await presignPost(
-      new PresignerImpl({ region: 'eu-west-1', credentials: { ...temporary, expiration } }),
-      { bucket: 'b-1', key: 'k', expiresIn: 3600, signingDate: NOW },
-    );
+    const post = await createPresigner({ region: 'eu-west-1', credentials: { ...temporary, expiration } }).presignPost({
+      bucket: 'b-1',
+      key: 'k',
+      expiresIn: 3600,
+      signingDate: NOW,
+    });
     expect(post.expiresAt).toBe('2026-11-29T01:04:03Z');
     expect(decode(post.fields.policy!).expiration).toBe(post.expiresAt);
   });
 
   it('extra fields already covered by a condition get no second condition', async () => {
-    const post = await presignPost(presigner, {
+    const post = await presigner.presignPost({
       key: 'k',
       conditions: [['starts-with', '$x-amz-meta-tag', 'x']],
       fields: { 'x-amz-meta-tag': 'xyz' },
@@ -290,11 +293,17 @@ describe('presignPost fields and policy', () => {
     expect(post.conditions.filter((c) => JSON.stringify(c).includes('x-amz-meta-tag'))).toHaveLength(1);
   });
 
-  it('is the public presigner.presignPost, with the same result', async () => {
+  it('the public presigner.presignPost signs as computed independently, the same from a cold or a warm presigner', async () => {
     const options = { key: 'k.txt', contentType: 'text/plain', maxSize: 10, signingDate: NOW } as const;
     const config = { region: 'eu-west-1', credentials, bucket: 'examplebucket' };
-    expect(await createPresigner(config).presignPost(options)).toEqual(
-      await presignPost(new PresignerImpl(config), options),
+    const warm = createPresigner(config);
+    const post = await warm.presignPost(options);
+    expect(post.fields['x-amz-signature']).toBe(
+      independentSignature(SECRET, '20261129', 'eu-west-1', post.fields.policy!),
     );
+    expect(decode(post.fields.policy!)).toEqual({ expiration: post.expiresAt, conditions: post.conditions });
+    // A second call reuses the cached signing key; a new presigner derives it again: same result.
+    expect(await warm.presignPost(options)).toEqual(post);
+    expect(await createPresigner(config).presignPost(options)).toEqual(post);
   });
 });
