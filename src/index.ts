@@ -20,8 +20,8 @@ export type {
   UploadTarget,
 } from './producer/multipart.js';
 export type { PresignPostOptions } from './producer/post.js';
-export type { Presigner } from './producer/presigner.js';
 export { createPresigner } from './producer/presigner.js';
+export type { Presigner } from './producer/presigner-interface.js';
 export type {
   CannedAcl,
   ChecksumAlgorithm,
