@@ -300,11 +300,44 @@ function signWith(request: SignRequest, bucket: string, context: SigningContext)
 
 /**
  * Creates a presigner: one per configuration, reused for every request (it caches the signing key
- * and the endpoint of each bucket).
+ * and the endpoint of each bucket). Give it a region and credentials (static, or a provider such as
+ * the AWS SDK's `fromNodeProviderChain()`), or an existing `S3Client` as `client`, whose region,
+ * endpoint, path style and credential chain are reused (and which the multipart calls need).
  *
+ * Its options are checked here, once: a presigner that was created signs or rejects each call on
+ * that call's own merits.
+ *
+ * @param options Where and how to sign: region, credentials or client, endpoint, default bucket,
+ *   expiry policy, clock.
+ * @returns The {@link Presigner}.
+ * @throws {@link PresignError} `ERR_INVALID_CREDENTIALS` when there is neither `credentials` nor
+ *   `client`, or static credentials are not `{ accessKeyId, secretAccessKey }` non-empty strings
+ *   (with an optional non-empty `sessionToken` and a valid `expiration` Date).
+ * @throws {@link PresignError} `ERR_INVALID_REGION` when, without `client`, `region` is missing or is
+ *   not a region name like `eu-west-1`.
+ * @throws {@link PresignError} `ERR_INVALID_ENDPOINT` when `endpoint` is not an http(s) URL without
+ *   credentials, query or fragment.
+ * @throws {@link PresignError} `ERR_INVALID_BUCKET` when the default `bucket` breaks S3's naming rules.
+ * @throws {@link PresignError} `ERR_INVALID_EXPIRES` when `expiresIn` or `maxExpiresIn` is not whole
+ *   seconds from 1 to 604800, or `expiresIn` is over `maxExpiresIn`.
+ * @throws {@link PresignError} `ERR_INVALID_OPTION` when `options` is not an object, `client` is not
+ *   an `S3Client`, or `onCredentialExpiry` is neither `'clamp'` nor `'throw'`.
  * @example
- * const presigner = createPresigner({ region: 'eu-west-1', bucket: 'uploads', credentials });
+ * ```ts
+ * import { createPresigner } from 's3-presign';
+ *
+ * const presigner = createPresigner({
+ *   region: 'eu-west-1',
+ *   bucket: 'uploads',
+ *   credentials: { accessKeyId: process.env.AWS_ACCESS_KEY_ID!, secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY! },
+ * });
  * const put = await presigner.presignPut({ key: 'avatars/42.png', contentType: 'image/png' });
+ * ```
+ * @example
+ * ```ts
+ * // Reuse an SDK client: its region, endpoint and credential chain (required for multipart).
+ * const presigner = createPresigner({ client: new S3Client({ region: 'eu-west-1' }), bucket: 'uploads' });
+ * ```
  */
 export function createPresigner(options: PresignerOptions): Presigner {
   return new PresignerImpl(options);

@@ -2,6 +2,11 @@
 import type { PostCondition } from '../../contract/post.js';
 import type { CannedAcl, ChecksumAlgorithm } from '../../s3/headers.js';
 
+/**
+ * The options of {@link Presigner.presignPost}: the key (exact, or chosen by the page under a
+ * prefix), the content type, the size range, the object's fields, and more conditions and fields.
+ * Give `key` or `keyPrefix`.
+ */
 export interface PresignPostOptions {
   /**
    * The exact key the form writes. With `keyPrefix`, the default key, which the page may change
@@ -83,7 +88,14 @@ export interface PresignPostOptions {
    * An `x-amz-checksum-*` field: S3 refuses a file with another checksum.
    * @example { algorithm: 'SHA256', value: 'n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=' }
    */
-  checksum?: { algorithm: ChecksumAlgorithm; value: string } | undefined;
+  checksum?:
+    | {
+        /** The algorithm S3 checks the file with. */
+        algorithm: ChecksumAlgorithm;
+        /** The base64 digest of the file. */
+        value: string;
+      }
+    | undefined;
   /**
    * More conditions, checked: only `eq`, `starts-with`, `content-length-range` and `{ field: value }`,
    * never on the signer's fields. A field they name that is not in `fields` must be sent by the page.
