@@ -9,13 +9,10 @@ import type { Signer } from './signing.js';
 export type { PresignPostOptions };
 
 /**
- * Presigns an S3 POST (browser form upload) with a SigV4 policy: unlike a presigned PUT, it can cap
- * the file's size and let the page choose the key under a prefix. S3 enforces every condition.
+ * {@link Presigner.presignPost} (documented there): the policy's fields and conditions drafted and
+ * checked (post/draft.ts), then the signer's fields added and the base64 policy signed with the
+ * day's signing key.
  * https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-HTTPPOSTConstructPolicy.html
- *
- * @example
- * const post = await presignPost(presigner, { keyPrefix: 'uploads/42/', contentTypePrefix: 'image/', maxSize: 10_000_000 });
- * // post.url and post.fields make the form; the file goes last.
  */
 export async function presignPost(signer: Signer, options: PresignPostOptions): Promise<PresignedPost> {
   const draft = draftOf(options);

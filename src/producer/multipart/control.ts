@@ -46,11 +46,8 @@ function completedParts(
 }
 
 /**
- * Completes an upload server-side (CompleteMultipartUpload through the `client`). On failure the
- * upload is aborted (best effort) unless `keepOnFailure`, and the completion's error is thrown.
- *
- * @example
- * const { etag } = await completeMultipart(presigner, { key, uploadId, parts });
+ * {@link Presigner.completeMultipart} (documented there): CompleteMultipartUpload through the SDK,
+ * aborting the upload (best effort) on failure unless `keepOnFailure`.
  */
 export async function completeMultipart(
   signer: Signer,
@@ -83,12 +80,7 @@ export async function completeMultipart(
   return result;
 }
 
-/**
- * Aborts an upload server-side (AbortMultipartUpload through the `client`): S3 frees its parts.
- *
- * @example
- * await abortMultipart(signer, { key, uploadId });
- */
+/** {@link Presigner.abortMultipart} (documented there): AbortMultipartUpload through the SDK. */
 export async function abortMultipart(signer: Signer, options: AbortMultipartOptions): Promise<void> {
   assertOptions(options);
   assertObjectKey(options.key);

@@ -51,14 +51,9 @@ function createInput(options: PresignMultipartOptions, bucket: string): Record<s
 }
 
 /**
- * Creates a multipart upload (CreateMultipartUpload through the presigner's `client`, with the
- * object's content-type, metadata, ACL, SSE... set there once) and signs its parts, its complete
- * and its abort. Every option is checked before the upload is created; if signing fails after it,
- * the upload is aborted (best effort) and the original error is thrown.
- *
- * @example
- * const upload = await presignMultipart(presigner, { key: 'videos/a.mp4', size: file.size, contentType: 'video/mp4' });
- * // hand `upload` to the browser: uploadMultipart(upload, file)
+ * {@link Presigner.presignMultipart} (documented there): every option checked, credentials and expiry
+ * included, before S3 is asked to create anything; the upload aborted (best effort) when signing
+ * fails after it was created.
  */
 export async function presignMultipart(signer: Signer, options: PresignMultipartOptions): Promise<PresignedMultipart> {
   assertOptions(options);

@@ -16,12 +16,8 @@ interface SdkPart {
 }
 
 /**
- * Lists the parts S3 holds for an upload, following every page (1,000 parts a page), sorted by
- * part number: what a resumed upload skips.
- *
- * @example
- * const done = await listParts(presigner, { key, uploadId });
- * // the browser: uploadMultipart(upload, file, { resume: done })
+ * {@link Presigner.listParts} (documented there): ListParts through the SDK, page after page, sorted
+ * by part number.
  */
 export async function listParts(signer: Signer, options: ListPartsOptions): Promise<ListedPart[]> {
   assertOptions(options);

@@ -104,11 +104,8 @@ export function signUploadRequest(
 }
 
 /**
- * Signs more parts of an existing upload (lazily, as the consumer's `signParts` callback asks), or
- * re-signs parts whose signatures expired. Pure signing: no call to S3.
- *
- * @example
- * app.post('/uploads/:id/parts', async (req) => presignPartBatch(signer, { key, uploadId, partNumbers: req.body.partNumbers, size, partSize }));
+ * {@link Presigner.presignParts} (documented there): the options checked, then one batch signed at
+ * one instant. Pure signing: no call to S3.
  */
 export async function presignParts(signer: Signer, options: PresignPartsOptions): Promise<PresignedPart[]> {
   assertOptions(options);
