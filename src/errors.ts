@@ -1,6 +1,26 @@
 /**
- * Every failure this library reports is a `PresignError` with a `code` from this closed union, so
- * callers branch on `error.code`, never on message text.
+ * Every failure this library reports is a {@link PresignError} with a `code` from this closed union,
+ * so callers branch on `error.code`, never on message text.
+ *
+ * Input the producer refuses before signing: `ERR_INVALID_CREDENTIALS` (missing, malformed, or the
+ * provider failed), `ERR_CREDENTIALS_EXPIRED` (temporary credentials expired, or expire before the
+ * signature would), `ERR_INVALID_REGION`, `ERR_INVALID_ENDPOINT`, `ERR_INVALID_BUCKET` (missing or
+ * against S3's naming rules), `ERR_INVALID_KEY` (empty, over 1024 UTF-8 bytes, or cannot travel in a
+ * URL), `ERR_INVALID_EXPIRES` (not whole seconds in 1..604800, or over `maxExpiresIn`),
+ * `ERR_INVALID_HEADER`, `ERR_INVALID_METADATA`, `ERR_INVALID_CHECKSUM`, `ERR_INVALID_OPTION` (any other
+ * option), `ERR_INVALID_PART_SIZE`, `ERR_TOO_LARGE` (over S3's size limits), `ERR_INVALID_POLICY` (a
+ * POST policy that no file could meet, or a malformed condition), `ERR_MISSING_CLIENT` (a call that
+ * talks to S3 without an `S3Client`).
+ *
+ * Checks the consumer makes before any byte goes on the wire: `ERR_INVALID_DESCRIPTOR`, `ERR_EXPIRED`,
+ * `ERR_NOT_YET_VALID`, `ERR_HEADER_MISMATCH` (an extra header changes a signed value),
+ * `ERR_UNSIGNED_HEADER` (an unsigned `x-amz-*` header), `ERR_MISSING_SIGNED_HEADER`,
+ * `ERR_BODY_SIZE_MISMATCH`, `ERR_INVALID_BODY`, and for a presigned POST `ERR_POLICY_SIZE`,
+ * `ERR_POLICY_CONTENT_TYPE`, `ERR_POLICY_KEY`, `ERR_POLICY_CONDITION`.
+ *
+ * What happens on the wire: `ERR_S3` (S3 refused; see `s3Code`, `status`, `requestId`),
+ * `ERR_NETWORK`, `ERR_ABORTED` (the caller's `signal`), `ERR_ETAG_UNREADABLE` (the bucket's CORS
+ * does not expose `ETag`).
  */
 export type PresignErrorCode =
   // input the producer refuses before signing
@@ -50,7 +70,9 @@ export interface S3ErrorFields {
   requestId?: string | undefined;
 }
 
+/** What a {@link PresignError} is constructed with besides its code and message. */
 export interface PresignErrorOptions extends S3ErrorFields {
+  /** The underlying error (a network failure, an SDK error), kept as the error's `cause`. */
   cause?: unknown;
   /** What most likely caused this and how to fix it, when known. */
   hint?: string | undefined;
@@ -59,41 +81,115 @@ export interface PresignErrorOptions extends S3ErrorFields {
 /**
  * The one error class of both halves. Its message and fields never carry a secret, a signature,
  * a credential or a session token: URLs in them are redacted with {@link redactUrl}.
+ *
+ * Branch on `code` (see {@link PresignErrorCode}), never on the message; across bundles or realms,
+ * test with {@link isPresignError} rather than `instanceof`.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await upload(put, file);
+ * } catch (error) {
+ *   if (isPresignError(error, 'ERR_S3') && error.s3Code === 'AccessDenied') showLoginAgain();
+ *   else throw error;
+ * }
+ * ```
  */
 export class PresignError extends Error {
   // Declared, not initialised: the constructor copies them from `options` (a field the options do not
   // give reads as `undefined`), which keeps the class small in a browser bundle.
+  /** What failed, from a closed union: the field to branch on. */
   declare readonly code: PresignErrorCode;
   /** What most likely caused this and how to fix it, when known. */
   declare readonly hint: string | undefined;
+  /** HTTP status of S3's response, for `ERR_S3`. */
   declare readonly status: number | undefined;
+  /** S3's error `<Code>`, e.g. `SignatureDoesNotMatch`, `AccessDenied`, `NoSuchUpload`. */
   declare readonly s3Code: string | undefined;
+  /** S3's error `<Message>`. */
   declare readonly s3Message: string | undefined;
+  /** S3's `<RequestId>` (or `x-amz-request-id`): what AWS support asks for. */
   declare readonly requestId: string | undefined;
 
+  /**
+   * Creates an error; the library's own are made this way, and so may code that wraps it (e.g. to
+   * report a failure of its own with the same codes).
+   *
+   * @param code What failed.
+   * @param message What failed, for people (with `options.hint` appended in parentheses). It must
+   *   not contain a secret: pass URLs through {@link redactUrl} first.
+   * @param options The `cause`, a `hint`, and S3's error fields.
+   * @example
+   * ```ts
+   * throw new PresignError('ERR_INVALID_OPTION', 'maxSize must be set for public uploads', {
+   *   hint: 'pass maxSize to presignPost',
+   * });
+   * ```
+   */
   constructor(code: PresignErrorCode, message: string, options: PresignErrorOptions = {}) {
     // `options` is also Error's: it sets `cause` when it has one.
     super(options.hint ? `${message} (${options.hint})` : message, options);
     Object.assign(this, options, { name: 'PresignError', code });
   }
 
-  /** True for a `PresignError` from any copy of this library or any realm (iframe, worker, vm). */
+  /**
+   * True for a `PresignError` from any copy of this library or any realm (iframe, worker, vm), where
+   * `instanceof` would say false.
+   *
+   * @param value Anything caught.
+   * @returns Whether it is a `PresignError` (by its name and a string `code`).
+   * @example
+   * ```ts
+   * if (PresignError.is(error)) console.warn(error.code, error.message);
+   * ```
+   */
   static is(value: unknown): value is PresignError {
     return (value as Error)?.name === 'PresignError' && typeof (value as PresignError).code === 'string';
   }
 }
 
-/** Type guard across realms; optionally narrows to one code. */
+/**
+ * Whether `value` is a {@link PresignError} (from any copy of this library or any realm), and, when
+ * `code` is given, one with that code: a type guard that narrows `error.code`.
+ *
+ * @param value Anything caught.
+ * @param code The one code to accept.
+ * @returns Whether `value` is a `PresignError` (with `code`, when given).
+ * @example
+ * ```ts
+ * try {
+ *   await upload(put, file);
+ * } catch (error) {
+ *   if (isPresignError(error, 'ERR_EXPIRED')) return retryWithFreshUrl();
+ *   throw error;
+ * }
+ * ```
+ */
 export function isPresignError<C extends PresignErrorCode>(
   value: unknown,
   code?: C,
-): value is PresignError & { code: C } {
+): value is PresignError & {
+  /** The code asked for. */
+  code: C;
+} {
   return PresignError.is(value) && (code === undefined || value.code === code);
 }
 
 const SECRET_PARAMS = /([?&]X-Amz-(?:Signature|Credential|Security-Token)=)[^&#]*/gi;
 
-/** Replaces the signature, credential and session token of a presigned URL with `REDACTED`. */
+/**
+ * Replaces the signature, credential and session token of a presigned URL with `REDACTED`, so the
+ * URL can be logged or shown: what the library does to every URL it puts in an error. Anything else
+ * in the string is kept as it is.
+ *
+ * @param url A presigned URL, or any text that contains some.
+ * @returns The text with `X-Amz-Signature`, `X-Amz-Credential` and `X-Amz-Security-Token` redacted.
+ * @example
+ * ```ts
+ * logger.info({ url: redactUrl(get.url) });
+ * // https://bucket.s3.eu-west-1.amazonaws.com/a.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=REDACTED&...&X-Amz-Signature=REDACTED
+ * ```
+ */
 export function redactUrl(url: string): string {
   return url.replace(SECRET_PARAMS, '$1REDACTED');
 }

@@ -1,3 +1,19 @@
+/**
+ * `s3-presign`: the producer, for servers in any runtime (Node, Bun, Deno, Workers, edge functions).
+ * {@link createPresigner} makes a {@link Presigner}, whose methods return descriptors: a URL and the
+ * exact headers it was signed with, plain JSON for a browser (or any client) to send with
+ * `s3-presign/consumer`.
+ *
+ * @example
+ * ```ts
+ * import { createPresigner } from 's3-presign';
+ *
+ * const presigner = createPresigner({ region: 'eu-west-1', bucket: 'uploads', credentials });
+ * const put = await presigner.presignPut({ key: 'avatars/42.png', contentType: 'image/png' });
+ * return Response.json(put); // { method, url, headers, expiresAt }
+ * ```
+ * @module s3-presign
+ */
 export type {
   CompletedPart,
   ListedPart,
@@ -20,8 +36,8 @@ export type {
   UploadTarget,
 } from './producer/multipart.js';
 export type { PresignPostOptions } from './producer/post.js';
-export type { Presigner } from './producer/presigner.js';
 export { createPresigner } from './producer/presigner.js';
+export type { Presigner } from './producer/presigner-interface.js';
 export type {
   CannedAcl,
   ChecksumAlgorithm,

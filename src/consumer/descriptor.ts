@@ -84,8 +84,18 @@ export function readDescriptor(value: unknown, method?: PresignedMethod): Checke
 /**
  * Validates a descriptor that came over the wire (shape, method, URL, a value for every signed header
  * but host, `expiresAt` agreeing with `X-Amz-Date` + `X-Amz-Expires`) and returns it with lower-case
- * header names, or throws `PresignError` `ERR_INVALID_DESCRIPTOR` naming the field at fault.
- * @example const put = parseDescriptor(await (await fetch('/api/presign')).json());
+ * header names. `upload` and `download` make the same checks themselves; this is for code that
+ * stores or forwards a descriptor and wants it checked on receipt.
+ *
+ * @param value What was received, e.g. the parsed JSON of a server's response.
+ * @returns The descriptor, its header names lower-cased.
+ * @throws {@link PresignError} `ERR_INVALID_DESCRIPTOR` naming the field at fault (never quoting the
+ *   URL): not an object, an unknown method, a URL that is not http(s) SigV4 query-signed, a header
+ *   that is not signed or has no string value, or an `expiresAt` that disagrees with the URL.
+ * @example
+ * ```ts
+ * const put = parseDescriptor(await (await fetch('/api/presign')).json());
+ * ```
  */
 export function parseDescriptor(value: unknown): PresignedRequest {
   need(PRESIGNED_METHODS.includes((value as PresignedRequest)?.method), 'method');

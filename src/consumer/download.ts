@@ -8,10 +8,28 @@ import { send } from './transport.js';
 import type { BodyForm, BodyOf, DownloadOptions, DownloadResult } from './types.js';
 
 /**
- * Downloads with a presigned GET, with the same checks as `upload`, and returns the body in the form
- * `options.as` asks for. Except as a `'stream'`, the body is read inside the retried attempt, so a
- * connection lost mid-body is retried too; a `'stream'` stays tied to `signal` until it ends.
- * @example const { body } = await download(get, { as: 'text' });
+ * Downloads with a presigned GET, with the same checks as {@link upload}, and returns the body in the
+ * form `options.as` asks for. Except as a `'stream'`, the body is read inside the retried attempt, so
+ * a connection lost mid-body is retried too; a `'stream'` stays tied to `signal` until it ends.
+ *
+ * @param request The presigned GET, as the producer returned it.
+ * @param options The body's form (`as`), progress, abort signal, retries, refresh, extra headers, clock.
+ * @returns S3's status, the response headers and the body.
+ * @throws {@link PresignError} `ERR_INVALID_DESCRIPTOR` for a descriptor that is not a valid presigned
+ *   GET, or `ERR_MISSING_SIGNED_HEADER` when a signed header has no value.
+ * @throws {@link PresignError} `ERR_HEADER_MISMATCH` when an extra header changes a signed value, or
+ *   `ERR_UNSIGNED_HEADER` when it adds an `x-amz-*` header that was not signed.
+ * @throws {@link PresignError} `ERR_EXPIRED` when the descriptor has expired or expires within
+ *   `clockTolerance` (and `refresh` gave none better), or `ERR_NOT_YET_VALID` when it was signed in
+ *   the future.
+ * @throws {@link PresignError} `ERR_S3` when S3 refuses the download (after the retries), e.g. 404
+ *   `NoSuchKey` or 412 for a failed condition.
+ * @throws {@link PresignError} `ERR_NETWORK` when no response or body arrived (after the retries), or
+ *   `ERR_ABORTED` when `signal` aborted.
+ * @example
+ * ```ts
+ * const { body } = await download(get, { as: 'text' });
+ * ```
  */
 export async function download<As extends BodyForm = 'blob'>(
   request: PresignedRequest,

@@ -3,6 +3,7 @@ import type { PresignError } from '../errors.js';
 
 /** One progress report; `percent` reaches exactly 100 only once the response has arrived. */
 export interface Progress {
+  /** Bytes sent (upload) or received (download) so far. */
   transferredBytes: number;
   /** `undefined` when a download's size is unknown (no `content-length`). */
   totalBytes: number | undefined;
@@ -10,6 +11,7 @@ export interface Progress {
   percent: number | undefined;
 }
 
+/** How a transfer retries; `retry: 3` is `{ limit: 3 }`. */
 export interface RetryOptions {
   /**
    * Retries after the first attempt.
@@ -97,18 +99,25 @@ export interface RequestOptions extends TransferOptions {
 /** A body to upload; a stream needs a signed `content-length` (S3 refuses chunked bodies without one). */
 export type UploadBody = Blob | ArrayBuffer | ArrayBufferView | string | ReadableStream<Uint8Array>;
 
+/** Options of {@link upload}. */
 export type UploadOptions = RequestOptions;
 
+/** What {@link upload} resolves with once S3 has stored the object. */
 export interface UploadResult {
+  /** S3's HTTP status (200). */
   status: number;
   /** The ETag S3 answered, quotes kept; `undefined` when CORS does not expose it (`ExposeHeaders: ETag`). */
   etag: string | undefined;
+  /** The object's version (`x-amz-version-id`), in a versioned bucket whose CORS exposes it. */
   versionId?: string;
+  /** S3's response headers (in browsers, only those CORS exposes). */
   headers: Headers;
 }
 
+/** The forms {@link download} can return a body in. */
 export type BodyForm = 'blob' | 'arrayBuffer' | 'text' | 'stream';
 
+/** Options of {@link download}. */
 export interface DownloadOptions<As extends BodyForm = BodyForm> extends RequestOptions {
   /**
    * The form of the returned body.
@@ -118,15 +127,24 @@ export interface DownloadOptions<As extends BodyForm = BodyForm> extends Request
   as?: As | undefined;
 }
 
+/** The type of a downloaded body, by the {@link BodyForm} asked for. */
 export interface BodyOf {
+  /** The body as a Blob (its type from the response's `content-type`). */
   blob: Blob;
+  /** The body's bytes. */
   arrayBuffer: ArrayBuffer;
+  /** The body decoded as UTF-8. */
   text: string;
+  /** The body as it arrives, unread: reading it is the caller's (and is not retried). */
   stream: ReadableStream<Uint8Array>;
 }
 
+/** What {@link download} resolves with. */
 export interface DownloadResult<As extends BodyForm = 'blob'> {
+  /** S3's HTTP status: 200, or 206 for a range. */
   status: number;
+  /** S3's response headers (in browsers, only those CORS exposes). */
   headers: Headers;
+  /** The body, in the form `as` asked for. */
   body: BodyOf[As];
 }

@@ -6,9 +6,33 @@ import { send } from './transport.js';
 import type { UploadBody, UploadOptions, UploadResult } from './types.js';
 
 /**
- * Uploads `body` with a presigned PUT, sending exactly the signed headers. Header parity, body size and
- * expiry are checked before the network; S3's refusals become `PresignError` `ERR_S3`.
- * @example const { etag } = await upload(await (await fetch('/api/presign')).json(), file, { onProgress });
+ * Uploads `body` with a presigned PUT, sending exactly the signed headers (a signed content-type wins
+ * over a Blob's own type). Header parity, body size and expiry are checked before any byte goes on
+ * the wire, and again before each retry. Network errors, 5xx and 429 are retried with full-jitter
+ * delays (`retry`); an expired descriptor is replaced through `refresh` when given.
+ *
+ * @param request The presigned PUT, as the producer returned it (e.g. parsed from a server's JSON).
+ * @param body A Blob/File, bytes, a string (sent as UTF-8), or a stream when a `content-length` is signed.
+ * @param options Progress, abort signal, retries, refresh, extra headers, clock.
+ * @returns S3's status, the ETag (when CORS exposes it), the version id and the response headers.
+ * @throws {@link PresignError} `ERR_INVALID_DESCRIPTOR` for a descriptor that is not a valid presigned
+ *   PUT, or `ERR_MISSING_SIGNED_HEADER` when a signed header has no value.
+ * @throws {@link PresignError} `ERR_HEADER_MISMATCH` when an extra header changes a signed value, or
+ *   `ERR_UNSIGNED_HEADER` when it adds an `x-amz-*` header that was not signed.
+ * @throws {@link PresignError} `ERR_EXPIRED` when the descriptor has expired or expires within
+ *   `clockTolerance` (and `refresh` gave none better), or `ERR_NOT_YET_VALID` when it was signed in
+ *   the future.
+ * @throws {@link PresignError} `ERR_INVALID_BODY` for a body of another type, or a stream without a
+ *   signed `content-length`; `ERR_BODY_SIZE_MISMATCH` when the body's size differs from it.
+ * @throws {@link PresignError} `ERR_S3` when S3 refuses the upload (after the retries), with
+ *   `status`, `s3Code`, `s3Message` and `requestId`.
+ * @throws {@link PresignError} `ERR_NETWORK` when no response arrived (after the retries), or
+ *   `ERR_ABORTED` when `signal` aborted.
+ * @example
+ * ```ts
+ * const put = await (await fetch('/api/presign?key=avatars/42.png')).json();
+ * const { etag } = await upload(put, file, { onProgress: ({ percent }) => (bar.value = percent ?? 0) });
+ * ```
  */
 export async function upload(
   request: PresignedRequest,

@@ -42,7 +42,9 @@ export interface ListedPart extends CompletedPart {
  * `presignMultipart` returns and `uploadMultipart` takes.
  */
 export interface PresignedMultipart {
+  /** Bucket of the upload. */
   bucket: string;
+  /** Object key of the upload. */
   key: string;
   /** S3's id of the upload: keep it to resume, complete or abort. */
   uploadId: string;

@@ -15,6 +15,7 @@ export type PostCondition =
 
 /** A presigned POST: what a page needs to post a form straight to S3. Plain JSON. */
 export interface PresignedPost {
+  /** Always `POST`: a form upload. */
   method: 'POST';
   /** Where the form goes: the bucket's URL (virtual-hosted or path-style), without the key. */
   url: string;

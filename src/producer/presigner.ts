@@ -3,11 +3,12 @@ import type { PresignedPost } from '../contract/post.js';
 import { PRESIGNED_METHODS, type PresignedMethod, type PresignedRequest } from '../contract/request.js';
 import { PresignError } from '../errors.js';
 import { assertBucketName } from '../s3/bucket.js';
-import { type BucketTarget, createTargetResolver } from '../s3/endpoint.js';
 import { assertObjectKey } from '../s3/key.js';
 import { DEFAULT_EXPIRES_IN, MAX_EXPIRES_IN } from '../s3/limits.js';
 import { encodeKeyPath } from '../sigv4/encode.js';
 import { signingKey } from '../sigv4/signing-key.js';
+import { type SigningTimes, signingTimes, wholeSeconds } from './clock.js';
+import { configFromClient, configFromOptions, type ResolvedConfig } from './config.js';
 import { assertCredentials } from './credentials.js';
 import { assertExpiresIn, type ExpiryPolicy, effectiveExpiresIn } from './expiry.js';
 import {
@@ -24,6 +25,7 @@ import {
   presignParts,
 } from './multipart.js';
 import { type PresignPostOptions, presignPost } from './post.js';
+import type { Presigner } from './presigner-interface.js';
 import { deleteRequest, genericRequest, getRequest, putRequest, type RequestParts } from './requests.js';
 import { type Signer, type SigningContext, type SignRequest, signAt } from './signing.js';
 import type {
@@ -38,94 +40,22 @@ import type {
   S3ClientLike,
 } from './types.js';
 
-/** What the presigner resolved from its options (some of it read asynchronously from a client). */
-interface Resolved {
-  region: string;
-  target: (bucket: string) => BucketTarget;
-  credentials: Credentials | CredentialsProvider;
-}
-
-interface Clock {
-  signedAt: number;
-  expiresIn: number;
-  amzDate: string;
-  expiresAt: string;
-}
-
-export interface Presigner {
-  /** Presign a GetObject. */
-  presignGet(options: GetOptions): Promise<PresignedRequest>;
-  /** Presign a PutObject: every header asked for is signed, so S3 enforces it. */
-  presignPut(options: PutOptions): Promise<PresignedRequest>;
-  /** Presign a HeadObject. */
-  presignHead(options: HeadOptions): Promise<PresignedRequest>;
-  /** Presign a DeleteObject. */
-  presignDelete(options: DeleteOptions): Promise<PresignedRequest>;
-  /** Presign any request: method, key, query and headers as given (for operations not named above). */
-  presign(options: PresignOptions): Promise<PresignedRequest>;
-  /**
-   * Start a multipart upload (CreateMultipartUpload through `client`) and presign its parts,
-   * `complete` and `abort`. Needs `client`.
-   */
-  presignMultipart(options: PresignMultipartOptions): Promise<PresignedMultipart>;
-  /** Presign more parts of an upload, e.g. lazily, or again after their signatures expired. */
-  presignParts(options: PresignPartsOptions): Promise<PresignedPart[]>;
-  /** CompleteMultipartUpload through `client`. */
-  completeMultipart(options: CompleteMultipartOptions): Promise<CompletedMultipart>;
-  /** AbortMultipartUpload through `client`: the parts stop costing storage. */
-  abortMultipart(options: AbortMultipartOptions): Promise<void>;
-  /** ListParts through `client`, every page: what a resumed upload can skip. */
-  listParts(options: ListPartsOptions): Promise<ListedPart[]>;
-  /** Presign a POST policy: a browser form upload with size, type and key limits S3 enforces. */
-  presignPost(options: PresignPostOptions): Promise<PresignedPost>;
-}
-
 const SERVICE = 's3';
 
-function amzDateOf(ms: number): string {
-  // 2013-05-24T00:00:00.000Z -> 20130524T000000Z
-  const iso = new Date(ms).toISOString();
-  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
-}
-
-function isoSeconds(ms: number): string {
-  return new Date(ms).toISOString().replace('.000Z', 'Z');
-}
-
-async function fromClient(client: S3ClientLike, options: PresignerOptions): Promise<Resolved> {
-  const config = client.config;
-  const region = options.region ?? (typeof config.region === 'function' ? await config.region() : config.region);
-  let endpoint = options.endpoint;
-  if (endpoint === undefined && config.isCustomEndpoint === true && config.endpoint !== undefined) {
-    const e = await config.endpoint();
-    endpoint = `${e.protocol}//${e.hostname}${e.port === undefined ? '' : `:${e.port}`}${e.path}`;
-  }
-  const dualstack =
-    options.dualstack ??
-    (typeof config.useDualstackEndpoint === 'function'
-      ? await config.useDualstackEndpoint()
-      : config.useDualstackEndpoint === true);
-  return {
-    region,
-    target: createTargetResolver({
-      region,
-      endpoint,
-      forcePathStyle: options.forcePathStyle ?? config.forcePathStyle === true,
-      dualstack,
-    }),
-    credentials: options.credentials ?? (() => config.credentials()),
-  };
-}
-
+/**
+ * The presigner: options checked once at construction, then every call validated, given a signing
+ * context (credentials, lifetime, signing key) and signed. The multipart and POST operations get it
+ * as their {@link Signer}.
+ */
 export class PresignerImpl implements Presigner, Signer {
   readonly options: PresignerOptions;
   readonly policy: ExpiryPolicy;
-  private resolved: Resolved | undefined;
-  private resolving: Promise<Resolved> | undefined;
+  private resolved: ResolvedConfig | undefined;
+  private resolving: Promise<ResolvedConfig> | undefined;
   private now: () => Date;
   // The last signing key, by credential object and day: the hot path skips even the cache lookup.
   private lastKey: { credentials: Credentials; day: string; key: Buffer } | undefined;
-  private clock: Clock | undefined;
+  private times: SigningTimes | undefined;
 
   constructor(options: PresignerOptions) {
     if (typeof options !== 'object' || options === null) {
@@ -155,26 +85,16 @@ export class PresignerImpl implements Presigner, Signer {
         );
       }
       if (typeof options.credentials !== 'function') assertCredentials(options.credentials, Number.NEGATIVE_INFINITY);
-      const region = options.region;
-      this.resolved = {
-        region: region as string,
-        target: createTargetResolver({
-          region: region as string,
-          endpoint: options.endpoint,
-          forcePathStyle: options.forcePathStyle,
-          dualstack: options.dualstack,
-        }),
-        credentials: options.credentials,
-      };
+      this.resolved = configFromOptions(options, options.credentials);
     }
   }
 
   /** Region, endpoint and credential source, resolved once. */
-  config(): Resolved | Promise<Resolved> {
+  config(): ResolvedConfig | Promise<ResolvedConfig> {
     if (this.resolved !== undefined) return this.resolved;
     if (this.resolving === undefined) {
       const client = this.options.client as S3ClientLike;
-      this.resolving = fromClient(client, this.options).then(
+      this.resolving = configFromClient(client, this.options).then(
         (resolved) => {
           this.resolved = resolved;
           return resolved;
@@ -213,7 +133,7 @@ export class PresignerImpl implements Presigner, Signer {
       ms = date instanceof Date ? date.getTime() : Number.NaN;
     }
     if (!Number.isFinite(ms)) throw new PresignError('ERR_INVALID_OPTION', 'signingDate must be a valid Date');
-    const signedAt = ms - (((ms % 1000) + 1000) % 1000);
+    const signedAt = wholeSeconds(ms);
     const resolved = this.resolved;
     if (resolved !== undefined && typeof resolved.credentials !== 'function') {
       return this.contextFor(resolved, resolved.credentials, signedAt, requestedExpiresIn);
@@ -229,15 +149,16 @@ export class PresignerImpl implements Presigner, Signer {
   }
 
   private contextFor(
-    resolved: Resolved,
+    resolved: ResolvedConfig,
     credentials: Credentials,
     signedAt: number,
     requestedExpiresIn: number | undefined,
   ): SigningContext {
     assertCredentials(credentials, signedAt);
     const expiresIn = effectiveExpiresIn(requestedExpiresIn, this.policy, signedAt, credentials);
-    const clock = this.clockAt(signedAt, expiresIn);
-    const day = clock.amzDate.slice(0, 8);
+    const times = signingTimes(this.times, signedAt, expiresIn);
+    this.times = times;
+    const day = times.amzDate.slice(0, 8);
     let key: Buffer;
     const last = this.lastKey;
     if (last !== undefined && last.credentials === credentials && last.day === day) {
@@ -252,26 +173,11 @@ export class PresignerImpl implements Presigner, Signer {
       service: SERVICE,
       target: resolved.target,
       signedAt,
-      amzDate: clock.amzDate,
+      amzDate: times.amzDate,
       expiresIn,
-      expiresAt: clock.expiresAt,
+      expiresAt: times.expiresAt,
       signingKey: key,
     };
-  }
-
-  /** `X-Amz-Date` and `expiresAt` strings, formatted once per signing second and lifetime. */
-  private clockAt(signedAt: number, expiresIn: number): Clock {
-    let clock = this.clock;
-    if (clock === undefined || clock.signedAt !== signedAt || clock.expiresIn !== expiresIn) {
-      clock = {
-        signedAt,
-        expiresIn,
-        amzDate: clock?.signedAt === signedAt ? clock.amzDate : amzDateOf(signedAt),
-        expiresAt: isoSeconds(signedAt + expiresIn * 1000),
-      };
-      this.clock = clock;
-    }
-    return clock;
   }
 
   /** Signs one request: the mechanism every presign call ends in. */
@@ -394,11 +300,44 @@ function signWith(request: SignRequest, bucket: string, context: SigningContext)
 
 /**
  * Creates a presigner: one per configuration, reused for every request (it caches the signing key
- * and the endpoint of each bucket).
+ * and the endpoint of each bucket). Give it a region and credentials (static, or a provider such as
+ * the AWS SDK's `fromNodeProviderChain()`), or an existing `S3Client` as `client`, whose region,
+ * endpoint, path style and credential chain are reused (and which the multipart calls need).
  *
+ * Its options are checked here, once: a presigner that was created signs or rejects each call on
+ * that call's own merits.
+ *
+ * @param options Where and how to sign: region, credentials or client, endpoint, default bucket,
+ *   expiry policy, clock.
+ * @returns The {@link Presigner}.
+ * @throws {@link PresignError} `ERR_INVALID_CREDENTIALS` when there is neither `credentials` nor
+ *   `client`, or static credentials are not `{ accessKeyId, secretAccessKey }` non-empty strings
+ *   (with an optional non-empty `sessionToken` and a valid `expiration` Date).
+ * @throws {@link PresignError} `ERR_INVALID_REGION` when, without `client`, `region` is missing or is
+ *   not a region name like `eu-west-1`.
+ * @throws {@link PresignError} `ERR_INVALID_ENDPOINT` when `endpoint` is not an http(s) URL without
+ *   credentials, query or fragment.
+ * @throws {@link PresignError} `ERR_INVALID_BUCKET` when the default `bucket` breaks S3's naming rules.
+ * @throws {@link PresignError} `ERR_INVALID_EXPIRES` when `expiresIn` or `maxExpiresIn` is not whole
+ *   seconds from 1 to 604800, or `expiresIn` is over `maxExpiresIn`.
+ * @throws {@link PresignError} `ERR_INVALID_OPTION` when `options` is not an object, `client` is not
+ *   an `S3Client`, or `onCredentialExpiry` is neither `'clamp'` nor `'throw'`.
  * @example
- * const presigner = createPresigner({ region: 'eu-west-1', bucket: 'uploads', credentials });
+ * ```ts
+ * import { createPresigner } from 's3-presign';
+ *
+ * const presigner = createPresigner({
+ *   region: 'eu-west-1',
+ *   bucket: 'uploads',
+ *   credentials: { accessKeyId: process.env.AWS_ACCESS_KEY_ID!, secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY! },
+ * });
  * const put = await presigner.presignPut({ key: 'avatars/42.png', contentType: 'image/png' });
+ * ```
+ * @example
+ * ```ts
+ * // Reuse an SDK client: its region, endpoint and credential chain (required for multipart).
+ * const presigner = createPresigner({ client: new S3Client({ region: 'eu-west-1' }), bucket: 'uploads' });
+ * ```
  */
 export function createPresigner(options: PresignerOptions): Presigner {
   return new PresignerImpl(options);

@@ -22,6 +22,10 @@ export const STORAGE_CLASSES = [
   'EXPRESS_ONEZONE',
   'FSX_OPENZFS',
 ] as const;
+/**
+ * An S3 storage class (`x-amz-storage-class`).
+ * @useDeclaredType
+ */
 export type StorageClass = (typeof STORAGE_CLASSES)[number];
 
 export const CANNED_ACLS = [
@@ -33,10 +37,18 @@ export const CANNED_ACLS = [
   'bucket-owner-read',
   'bucket-owner-full-control',
 ] as const;
+/**
+ * An S3 canned ACL (`x-amz-acl`).
+ * @useDeclaredType
+ */
 export type CannedAcl = (typeof CANNED_ACLS)[number];
 
 /** Checksum algorithms S3 takes, with the byte length of each digest. */
 export const CHECKSUM_BYTES = { CRC32: 4, CRC32C: 4, CRC64NVME: 8, SHA1: 20, SHA256: 32 } as const;
+/**
+ * A checksum algorithm S3 checks a body with (`x-amz-checksum-*`).
+ * @useDeclaredType
+ */
 export type ChecksumAlgorithm = keyof typeof CHECKSUM_BYTES;
 
 export function assertHeaderName(name: string): void {

@@ -1,0 +1,107 @@
+/**
+ * Completing and aborting an upload server-side, through the SDK: CompleteMultipartUpload (aborting
+ * on failure unless asked to keep the upload) and AbortMultipartUpload.
+ */
+import type { CompletedPart } from '../../contract/multipart.js';
+import { PresignError } from '../../errors.js';
+import { type ChecksumAlgorithm, checksumHeader } from '../../s3/headers.js';
+import { assertObjectKey } from '../../s3/key.js';
+import { assertPartNumber } from '../../s3/multipart-plan.js';
+import { sendCommand } from '../sdk.js';
+import type { Signer } from '../signing.js';
+import { assertAlgorithm, assertOptions, assertUploadId } from './checks.js';
+import type { AbortMultipartOptions, CompletedMultipart, CompleteMultipartOptions } from './options.js';
+
+/** The `<CompleteMultipartUpload>` parts, validated and sorted by part number. */
+function completedParts(
+  parts: unknown,
+  checksumAlgorithm: ChecksumAlgorithm | undefined,
+): Array<Record<string, unknown>> {
+  if (!Array.isArray(parts) || parts.length === 0) {
+    throw new PresignError('ERR_INVALID_OPTION', 'parts must list every uploaded part (at least one)');
+  }
+  const seen = new Set<number>();
+  const out = (parts as CompletedPart[]).map((part) => {
+    assertPartNumber(part?.partNumber);
+    if (seen.has(part.partNumber))
+      throw new PresignError('ERR_INVALID_OPTION', `Part ${part.partNumber} is listed twice`);
+    seen.add(part.partNumber);
+    if (typeof part.etag !== 'string' || part.etag === '') {
+      throw new PresignError('ERR_INVALID_OPTION', `Part ${part.partNumber} has no ETag`);
+    }
+    const entry: Record<string, unknown> = { PartNumber: part.partNumber, ETag: part.etag };
+    if (checksumAlgorithm !== undefined) {
+      if (part.checksum === undefined) {
+        throw new PresignError(
+          'ERR_INVALID_CHECKSUM',
+          `Part ${part.partNumber} needs its ${checksumAlgorithm} checksum`,
+        );
+      }
+      const [, value] = checksumHeader({ algorithm: checksumAlgorithm, value: part.checksum });
+      entry[`Checksum${checksumAlgorithm}`] = value;
+    }
+    return entry;
+  });
+  return out.sort((a, b) => (a.PartNumber as number) - (b.PartNumber as number));
+}
+
+/**
+ * {@link Presigner.completeMultipart} (documented there): CompleteMultipartUpload through the SDK,
+ * aborting the upload (best effort) on failure unless `keepOnFailure`.
+ */
+export async function completeMultipart(
+  signer: Signer,
+  options: CompleteMultipartOptions,
+): Promise<CompletedMultipart> {
+  assertOptions(options);
+  assertObjectKey(options.key);
+  assertUploadId(options.uploadId);
+  const bucket = signer.bucketOf(options.bucket);
+  const checksumAlgorithm =
+    options.checksumAlgorithm === undefined ? undefined : assertAlgorithm(options.checksumAlgorithm);
+  const parts = completedParts(options.parts, checksumAlgorithm);
+  let output: { ETag?: string; Location?: string; VersionId?: string };
+  try {
+    output = await sendCommand(
+      signer,
+      'CompleteMultipartUpload',
+      { Bucket: bucket, Key: options.key, UploadId: options.uploadId, MultipartUpload: { Parts: parts } },
+      options.signal,
+    );
+  } catch (error) {
+    if (options.keepOnFailure !== true) {
+      await abortQuietly(signer, { bucket, key: options.key, uploadId: options.uploadId });
+    }
+    throw error;
+  }
+  const result: CompletedMultipart = { bucket, key: options.key, etag: output?.ETag ?? '' };
+  if (output?.Location !== undefined) result.location = output.Location;
+  if (output?.VersionId !== undefined) result.versionId = output.VersionId;
+  return result;
+}
+
+/** {@link Presigner.abortMultipart} (documented there): AbortMultipartUpload through the SDK. */
+export async function abortMultipart(signer: Signer, options: AbortMultipartOptions): Promise<void> {
+  assertOptions(options);
+  assertObjectKey(options.key);
+  assertUploadId(options.uploadId);
+  const bucket = signer.bucketOf(options.bucket);
+  await sendCommand(
+    signer,
+    'AbortMultipartUpload',
+    { Bucket: bucket, Key: options.key, UploadId: options.uploadId },
+    options.signal,
+  );
+}
+
+/** Best-effort cleanup after another failure: its own failure must not hide the first one. */
+export async function abortQuietly(
+  signer: Signer,
+  target: { bucket: string; key: string; uploadId: string },
+): Promise<void> {
+  try {
+    await abortMultipart(signer, target);
+  } catch {
+    // The original error is what the caller needs; a lifecycle rule cleans up what this could not.
+  }
+}

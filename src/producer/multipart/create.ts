@@ -1,0 +1,121 @@
+/**
+ * `presignMultipart`: CreateMultipartUpload through the SDK, with the object options set once, then
+ * the first parts, the complete and the abort signed for the new upload.
+ */
+import type { PresignedMultipart } from '../../contract/multipart.js';
+import { PresignError } from '../../errors.js';
+import { assertObjectKey } from '../../s3/key.js';
+import { planParts } from '../../s3/multipart-plan.js';
+import { objectHeaders, type RequestParts } from '../requests.js';
+import { sendCommand } from '../sdk.js';
+import type { Signer } from '../signing.js';
+import { assertAlgorithm, assertOptions } from './checks.js';
+import { abortQuietly } from './control.js';
+import type { PresignMultipartOptions } from './options.js';
+import { partHeaders, signPartBatch, signUploadRequest } from './parts.js';
+
+const CREATE_FIELDS: ReadonlyArray<readonly [string, string]> = [
+  ['content-type', 'ContentType'],
+  ['cache-control', 'CacheControl'],
+  ['content-disposition', 'ContentDisposition'],
+  ['content-encoding', 'ContentEncoding'],
+  ['content-language', 'ContentLanguage'],
+  ['x-amz-acl', 'ACL'],
+  ['x-amz-storage-class', 'StorageClass'],
+  ['x-amz-tagging', 'Tagging'],
+  ['x-amz-server-side-encryption', 'ServerSideEncryption'],
+  ['x-amz-server-side-encryption-aws-kms-key-id', 'SSEKMSKeyId'],
+  ['x-amz-server-side-encryption-context', 'SSEKMSEncryptionContext'],
+];
+
+/**
+ * The CreateMultipartUpload input for the object options: validated and canonicalised by the same
+ * code as a presigned PUT's headers, then named the way the SDK wants them.
+ */
+function createInput(options: PresignMultipartOptions, bucket: string): Record<string, unknown> {
+  const parts: RequestParts = { query: [], headers: {} };
+  objectHeaders({ ...options, hoist: false }, parts);
+  const h = parts.headers;
+  const input: Record<string, unknown> = { Bucket: bucket, Key: options.key };
+  for (const [header, field] of CREATE_FIELDS) if (h[header] !== undefined) input[field] = h[header];
+  if (h.expires !== undefined) input.Expires = new Date(h.expires);
+  const bucketKey = h['x-amz-server-side-encryption-bucket-key-enabled'];
+  if (bucketKey !== undefined) input.BucketKeyEnabled = bucketKey === 'true';
+  const metadata: Record<string, string> = {};
+  for (const [name, value] of Object.entries(h)) {
+    if (name.startsWith('x-amz-meta-')) metadata[name.slice('x-amz-meta-'.length)] = value;
+  }
+  if (Object.keys(metadata).length > 0) input.Metadata = metadata;
+  if (options.checksumAlgorithm !== undefined) input.ChecksumAlgorithm = assertAlgorithm(options.checksumAlgorithm);
+  return input;
+}
+
+/**
+ * {@link Presigner.presignMultipart} (documented there): every option checked, credentials and expiry
+ * included, before S3 is asked to create anything; the upload aborted (best effort) when signing
+ * fails after it was created.
+ */
+export async function presignMultipart(signer: Signer, options: PresignMultipartOptions): Promise<PresignedMultipart> {
+  assertOptions(options);
+  assertObjectKey(options.key);
+  const bucket = signer.bucketOf(options.bucket);
+  const plan = planParts(options.size, options.partSize);
+  const input = createInput(options, bucket);
+  const checksumAlgorithm = options.checksumAlgorithm;
+  let count: number;
+  if (options.initialParts !== undefined) {
+    const n = options.initialParts;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
+      throw new PresignError('ERR_INVALID_OPTION', `initialParts must be a whole number >= 0; got ${String(n)}`);
+    }
+    count = Math.min(n, plan.partCount);
+  } else if (checksumAlgorithm !== undefined) {
+    count = 0;
+    while (count < plan.partCount && options.checksums?.[count + 1] !== undefined) count++;
+  } else {
+    count = plan.partCount;
+  }
+  const partNumbers = Array.from({ length: count }, (_, i) => i + 1);
+  const signing = {
+    bucket,
+    key: options.key,
+    plan,
+    checksumAlgorithm,
+    checksums: options.checksums,
+    expiresIn: options.expiresIn,
+    // One instant for every signature of the upload: they all expire together.
+    signingDate: options.signingDate ?? signer.options.now?.() ?? new Date(),
+  };
+  const headers = partHeaders(partNumbers, signing);
+  // Credentials and expiry are checked before S3 is asked to create anything.
+  await signer.signingContext(signing.signingDate, signing.expiresIn);
+
+  const created = await sendCommand<{ UploadId?: string }>(signer, 'CreateMultipartUpload', input, options.signal);
+  const uploadId = created?.UploadId;
+  if (typeof uploadId !== 'string' || uploadId === '') {
+    throw new PresignError('ERR_S3', 'CreateMultipartUpload answered without an UploadId');
+  }
+  try {
+    const s = { ...signing, uploadId };
+    const parts = await signPartBatch(signer, partNumbers, headers, s);
+    const complete = await signUploadRequest(signer, 'POST', s);
+    const abort = await signUploadRequest(signer, 'DELETE', s);
+    const result: PresignedMultipart = {
+      bucket,
+      key: options.key,
+      uploadId,
+      size: plan.size,
+      partSize: plan.partSize,
+      partCount: plan.partCount,
+      parts,
+      complete,
+      abort,
+      expiresAt: complete.expiresAt,
+    };
+    if (checksumAlgorithm !== undefined) result.checksumAlgorithm = checksumAlgorithm;
+    return result;
+  } catch (error) {
+    await abortQuietly(signer, { bucket, key: options.key, uploadId });
+    throw error;
+  }
+}
