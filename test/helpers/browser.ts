@@ -138,7 +138,7 @@ async function bundledCandidate(): Promise<Omit<FoundBrowser, 'version'>> {
     version: string;
   };
   const Chromium = (await import('@sparticuz/chromium')).default;
-  // No WebGL in these tests: the software GL (SwiftShader) is not unpacked, and the flags say so.
+  // No WebGL in these tests: --disable-webgl instead of the SwiftShader GL flags.
   Chromium.setGraphicsMode = false;
 
   const tmp = tmpdir();
