@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Finds the browser for test/browser/ once: test/helpers/browser.ts.
+    globalSetup: ['test/helpers/browser-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Two cores here and in CI: the browser and the big-upload files would starve each other.

@@ -7,8 +7,8 @@ import { localPresigner } from '../helpers/presigner.js';
 import { type RunningS3, startS3, TEST_BUCKET } from '../helpers/s3-server.js';
 import { type StaticServer, startStaticServer } from '../helpers/static-server.js';
 
-// The built consumer (npx tsup) in Debian's Chromium, from a page on another loopback port than the
-// S3 server, so the upload crosses origins for real (CORS). A missing browser or build fails the suite.
+// The built consumer (npx tsup) in Chromium (test/helpers/browser.ts), from a page on another loopback port
+// than the S3 server, so the upload crosses origins for real (CORS). A missing browser or build fails the suite.
 
 type Page = Awaited<ReturnType<RunningBrowser['context']['newPage']>>;
 

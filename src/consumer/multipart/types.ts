@@ -5,30 +5,41 @@ import type { TransferOptions } from '../types.js';
 
 /** What a caller saves to resume later: everything but the body. */
 export interface MultipartState {
-  bucket?: string;
-  key?: string;
+  /** The bucket, when the upload descriptor names it. */
+  bucket?: string | undefined;
+  /** The object key, when the upload descriptor names it. */
+  key?: string | undefined;
+  /** S3's id of the upload, for `listParts`, `completeMultipart` or `abortMultipart` on your server. */
   uploadId: string;
+  /** The body's size in bytes. */
   size: number;
+  /** Bytes in every part but the last. */
   partSize: number;
+  /** How many parts the body is cut into. */
   partCount: number;
   /** Parts S3 holds, sorted by part number. */
   parts: CompletedPart[];
 }
 
+/** What `uploadMultipart` resolves with once S3 has completed the upload. */
 export interface MultipartResult {
   /** ETag of the whole object, quotes kept (`''` when a `complete` callback returned none). */
   etag: string;
   /** URL of the object, as S3 reports it. */
-  location?: string;
-  versionId?: string;
+  location?: string | undefined;
+  /** The object's version, when the bucket is versioned and S3 reports it. */
+  versionId?: string | undefined;
   /** Every part, sorted by part number. */
   parts: CompletedPart[];
 }
 
 /** What completing an upload reports, from S3's answer or from a `complete` callback. */
 export interface CompletionAnswer {
+  /** ETag of the whole object, quotes kept. */
   etag?: string | undefined;
+  /** URL of the object. */
   location?: string | undefined;
+  /** The object's version, in a versioned bucket. */
   versionId?: string | undefined;
 }
 

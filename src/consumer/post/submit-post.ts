@@ -54,13 +54,14 @@ export interface SubmitPostOptions extends TransferOptions {
   refresh?: (() => Promise<PresignedPost>) | undefined;
 }
 
+/** What `submitPost` resolves with once S3 has stored the file. */
 export interface SubmitPostResult {
   /** S3's status: 204 by default, 200 or 201 per `success_action_status`, 303 for a redirect. */
   status: number;
   /** The object's ETag, quotes kept; needs `ExposeHeaders: ETag` in the bucket's CORS in browsers. */
-  etag?: string;
+  etag?: string | undefined;
   /** The object's URL (S3's `Location`), when S3 gives it and CORS exposes it. */
-  location?: string;
+  location?: string | undefined;
   /** The key written, with `${filename}` replaced by the file name. */
   key: string;
 }
