@@ -7,7 +7,8 @@
  * signature would), `ERR_INVALID_REGION`, `ERR_INVALID_ENDPOINT`, `ERR_INVALID_BUCKET` (missing or
  * against S3's naming rules), `ERR_INVALID_KEY` (empty, over 1024 UTF-8 bytes, or cannot travel in a
  * URL), `ERR_INVALID_EXPIRES` (not whole seconds in 1..604800, or over `maxExpiresIn`),
- * `ERR_INVALID_HEADER`, `ERR_INVALID_METADATA`, `ERR_INVALID_CHECKSUM`, `ERR_INVALID_OPTION` (any other
+ * `ERR_INVALID_HEADER`, `ERR_UNSENDABLE_HEADER` (a forbidden or hop-by-hop header, which no browser or
+ * `fetch` sends as signed; the consumer refuses to send one too), `ERR_INVALID_METADATA`, `ERR_INVALID_CHECKSUM`, `ERR_INVALID_OPTION` (any other
  * option), `ERR_INVALID_PART_SIZE`, `ERR_TOO_LARGE` (over S3's size limits), `ERR_INVALID_POLICY` (a
  * POST policy that no file could meet, or a malformed condition), `ERR_MISSING_CLIENT` (a call that
  * talks to S3 without an `S3Client`).
@@ -32,6 +33,7 @@ export type PresignErrorCode =
   | 'ERR_INVALID_KEY'
   | 'ERR_INVALID_EXPIRES'
   | 'ERR_INVALID_HEADER'
+  | 'ERR_UNSENDABLE_HEADER'
   | 'ERR_INVALID_METADATA'
   | 'ERR_INVALID_CHECKSUM'
   | 'ERR_INVALID_OPTION'

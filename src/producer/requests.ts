@@ -11,6 +11,7 @@ import {
 } from '../s3/headers.js';
 import { MAX_PUT_SIZE } from '../s3/limits.js';
 import { assertPartNumber } from '../s3/multipart-plan.js';
+import { unsendableReason } from '../s3/unsendable-headers.js';
 import { uriEncode } from '../sigv4/encode.js';
 import type { DeleteOptions, GetOptions, PresignOptions, PutOptions } from './types.js';
 
@@ -202,6 +203,9 @@ export function genericRequest(options: PresignOptions): RequestParts {
         'ERR_INVALID_HEADER',
         `The ${name} header is set by the signer or the HTTP client, not the caller`,
       );
+    const unsendable = unsendableReason(name);
+    if (unsendable)
+      throw new PresignError('ERR_UNSENDABLE_HEADER', `The ${name} header cannot be signed: ${unsendable}`);
     if (name in parts.headers)
       throw new PresignError('ERR_INVALID_HEADER', `Header ${name} is given twice (names are case-insensitive)`);
     parts.headers[name] = headerValue(name, value);

@@ -128,6 +128,24 @@ const cases: Case[] = [
   ['a non-ASCII cache-control', 'ERR_INVALID_HEADER', () => p.presignPut({ key: 'k', cacheControl: 'max-age=60 ✓' })],
   ['a malformed range', 'ERR_INVALID_HEADER', () => p.presignGet({ key: 'k', range: '0-99' })],
   ['a backwards range', 'ERR_INVALID_HEADER', () => p.presignGet({ key: 'k', range: { start: 10, end: 5 } })],
+  ...[
+    'Connection',
+    'transfer-encoding',
+    'Expect',
+    'date',
+    'origin',
+    'cookie',
+    'sec-fetch-mode',
+    'proxy-authorization',
+    'te',
+  ].map(
+    (name) =>
+      [
+        `an unsendable ${name} header`,
+        'ERR_UNSENDABLE_HEADER',
+        () => p.presign({ method: 'PUT', key: 'k', headers: { [name]: 'x' } }),
+      ] satisfies Case,
+  ),
   [
     'a generic header name with a space',
     'ERR_INVALID_HEADER',
