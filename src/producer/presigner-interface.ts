@@ -12,8 +12,8 @@ import type {
   ListPartsOptions,
   PresignMultipartOptions,
   PresignPartsOptions,
-} from './multipart.js';
-import type { PresignPostOptions } from './post.js';
+} from './multipart/index.js';
+import type { PresignPostOptions } from './post/index.js';
 import type { DeleteOptions, GetOptions, HeadOptions, PresignOptions, PutOptions } from './types.js';
 
 /**

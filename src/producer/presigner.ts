@@ -23,8 +23,8 @@ import {
   type PresignPartsOptions,
   presignMultipart,
   presignParts,
-} from './multipart.js';
-import { type PresignPostOptions, presignPost } from './post.js';
+} from './multipart/index.js';
+import { type PresignPostOptions, presignPost } from './post/index.js';
 import type { Presigner } from './presigner-interface.js';
 import { deleteRequest, genericRequest, getRequest, putRequest, type RequestParts } from './requests.js';
 import { type Signer, type SigningContext, type SignRequest, signAt } from './signing.js';
