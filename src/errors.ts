@@ -78,6 +78,8 @@ export interface PresignErrorOptions extends S3ErrorFields {
   cause?: unknown;
   /** What most likely caused this and how to fix it, when known. */
   hint?: string | undefined;
+  /** For a failed multipart upload: whether it is still open on S3 (see {@link PresignError.leftOpen}). */
+  leftOpen?: boolean | undefined;
 }
 
 /**
@@ -112,6 +114,14 @@ export class PresignError extends Error {
   declare readonly s3Message: string | undefined;
   /** S3's `<RequestId>` (or `x-amz-request-id`): what AWS support asks for. */
   declare readonly requestId: string | undefined;
+  /**
+   * Set when `uploadMultipart` fails: `false` when the upload is no longer open on S3 (aborted, or
+   * gone), `true` when it is still open (kept by `keepOnFailure`, an abort that failed, or a completion
+   * whose answer was lost and whose effect could not be seen). An open upload keeps its parts (and their
+   * cost) until it is resumed, completed or aborted (`abortMultipart`), or a bucket lifecycle rule
+   * (`AbortIncompleteMultipartUpload`) removes it.
+   */
+  declare readonly leftOpen: boolean | undefined;
 
   /**
    * Creates an error; the library's own are made this way, and so may code that wraps it (e.g. to

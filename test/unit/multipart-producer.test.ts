@@ -119,6 +119,11 @@ describe('presignMultipart', () => {
     expect(upload.complete.headers).toEqual({});
     expect(upload.abort.method).toBe('DELETE');
     expect(new URL(upload.abort.url).searchParams.get('uploadId')).toBe('up/1+=');
+    // A HEAD of the object, for the consumer to see whether a completion whose answer was lost took effect.
+    expect(upload.head.method).toBe('HEAD');
+    expect(new URL(upload.head.url).pathname).toBe(new URL(upload.complete.url).pathname);
+    expect(new URL(upload.head.url).searchParams.has('uploadId')).toBe(false);
+    expect(upload.head.expiresAt).toBe(upload.expiresAt);
     // The result is plain JSON: a server hands it to a browser as is.
     expect(JSON.parse(JSON.stringify(upload))).toEqual(upload);
   });

@@ -100,6 +100,15 @@ export async function presignMultipart(signer: Signer, options: PresignMultipart
     const parts = await signPartBatch(signer, partNumbers, headers, s);
     const complete = await signUploadRequest(signer, 'POST', s);
     const abort = await signUploadRequest(signer, 'DELETE', s);
+    const head = await signer.sign({
+      method: 'HEAD',
+      bucket,
+      key: options.key,
+      query: [],
+      headers: {},
+      expiresIn: s.expiresIn,
+      signingDate: s.signingDate,
+    });
     const result: PresignedMultipart = {
       bucket,
       key: options.key,
@@ -110,6 +119,7 @@ export async function presignMultipart(signer: Signer, options: PresignMultipart
       parts,
       complete,
       abort,
+      head,
       expiresAt: complete.expiresAt,
     };
     if (checksumAlgorithm !== undefined) result.checksumAlgorithm = checksumAlgorithm;
