@@ -9,7 +9,12 @@ import type { Signer } from './signing.js';
 type ClientS3 = typeof import('@aws-sdk/client-s3');
 
 /** The control calls that go through the SDK. */
-export type SdkOperation = 'CreateMultipartUpload' | 'CompleteMultipartUpload' | 'AbortMultipartUpload' | 'ListParts';
+export type SdkOperation =
+  | 'CreateMultipartUpload'
+  | 'CompleteMultipartUpload'
+  | 'AbortMultipartUpload'
+  | 'ListParts'
+  | 'HeadObject';
 
 /** The SDK, loaded only when a call talks to S3 (it is an optional peer dependency). */
 async function sdk(signer: Signer): Promise<{ client: NonNullable<Signer['options']['client']>; s3: ClientS3 }> {

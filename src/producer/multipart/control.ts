@@ -3,7 +3,7 @@
  * on failure unless asked to keep the upload) and AbortMultipartUpload.
  */
 import type { CompletedPart } from '../../contract/multipart.js';
-import { PresignError } from '../../errors.js';
+import { isPresignError, PresignError } from '../../errors.js';
 import { type ChecksumAlgorithm, checksumHeader } from '../../s3/headers.js';
 import { assertObjectKey } from '../../s3/key.js';
 import { assertPartNumber } from '../../s3/multipart-plan.js';
@@ -11,6 +11,13 @@ import { sendCommand } from '../sdk.js';
 import type { Signer } from '../signing.js';
 import { assertAlgorithm, assertOptions, assertUploadId } from './checks.js';
 import type { AbortMultipartOptions, CompletedMultipart, CompleteMultipartOptions } from './options.js';
+
+/** What the SDK answers to CompleteMultipartUpload (and, ETag and VersionId, to HeadObject). */
+interface CompleteOutput {
+  ETag?: string | undefined;
+  Location?: string | undefined;
+  VersionId?: string | undefined;
+}
 
 /** The `<CompleteMultipartUpload>` parts, validated and sorted by part number. */
 function completedParts(
@@ -60,7 +67,7 @@ export async function completeMultipart(
   const checksumAlgorithm =
     options.checksumAlgorithm === undefined ? undefined : assertAlgorithm(options.checksumAlgorithm);
   const parts = completedParts(options.parts, checksumAlgorithm);
-  let output: { ETag?: string; Location?: string; VersionId?: string };
+  let output: CompleteOutput;
   try {
     output = await sendCommand(
       signer,
@@ -69,15 +76,42 @@ export async function completeMultipart(
       options.signal,
     );
   } catch (error) {
-    if (options.keepOnFailure !== true) {
-      await abortQuietly(signer, { bucket, key: options.key, uploadId: options.uploadId });
+    const target = { bucket, key: options.key, uploadId: options.uploadId };
+    // No answer (the SDK retried, and may have completed it on an attempt whose answer was lost), or
+    // S3 no longer knows the upload: look at the object before anything else, and never abort then.
+    const gone = isPresignError(error, 'ERR_S3') && error.s3Code === 'NoSuchUpload';
+    if (gone || (isPresignError(error, 'ERR_S3') && error.status === undefined)) {
+      const found = await completedObject(signer, target, parts.length, options.signal).catch(() => undefined);
+      if (found) output = found;
+      else throw Object.assign(error as PresignError, { leftOpen: !gone });
+    } else {
+      const aborted = options.keepOnFailure !== true && (await abortQuietly(signer, target));
+      throw PresignError.is(error) ? Object.assign(error, { leftOpen: !aborted }) : error;
     }
-    throw error;
   }
   const result: CompletedMultipart = { bucket, key: options.key, etag: output?.ETag ?? '' };
   if (output?.Location !== undefined) result.location = output.Location;
   if (output?.VersionId !== undefined) result.versionId = output.VersionId;
   return result;
+}
+
+/**
+ * The object an upload of `partCount` parts made, when S3 holds it: HeadObject finds an ETag that is a
+ * multipart one of as many parts (`"…-N"`). `undefined` when there is none or it is another one.
+ */
+async function completedObject(
+  signer: Signer,
+  target: { bucket: string; key: string },
+  partCount: number,
+  signal: AbortSignal | undefined,
+): Promise<CompleteOutput | undefined> {
+  const head = await sendCommand<CompleteOutput>(
+    signer,
+    'HeadObject',
+    { Bucket: target.bucket, Key: target.key },
+    signal,
+  );
+  return head?.ETag?.endsWith(`-${partCount}"`) ? { ETag: head.ETag, VersionId: head.VersionId } : undefined;
 }
 
 /** {@link Presigner.abortMultipart} (documented there): AbortMultipartUpload through the SDK. */
@@ -94,14 +128,19 @@ export async function abortMultipart(signer: Signer, options: AbortMultipartOpti
   );
 }
 
-/** Best-effort cleanup after another failure: its own failure must not hide the first one. */
+/**
+ * Cleanup after another failure, whose own failure must not hide the first one: whether the upload
+ * is gone (aborted now, or S3 no longer knows it).
+ */
 export async function abortQuietly(
   signer: Signer,
   target: { bucket: string; key: string; uploadId: string },
-): Promise<void> {
+): Promise<boolean> {
   try {
     await abortMultipart(signer, target);
-  } catch {
+    return true;
+  } catch (error) {
     // The original error is what the caller needs; a lifecycle rule cleans up what this could not.
+    return isPresignError(error, 'ERR_S3') && error.s3Code === 'NoSuchUpload';
   }
 }
