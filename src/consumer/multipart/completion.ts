@@ -5,15 +5,22 @@
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html
  */
 import type { CompletedPart } from '../../contract/multipart.js';
-import type { PresignedRequest } from '../../contract/request.js';
+import type { PresignedMethod, PresignedRequest } from '../../contract/request.js';
 import { isPresignError } from '../../errors.js';
 import { completeMultipartXml, isErrorXml, xmlElement } from '../../s3/xml.js';
-import { exchange } from '../exchange.js';
+import { type ExchangeSteps, exchange } from '../exchange.js';
 import { withRetry } from '../retry.js';
 import { networkError, s3Answer, s3Error } from '../s3-error.js';
 import { send } from '../transport.js';
 import type { RequestOptions } from '../types.js';
 import type { CompletionAnswer } from './types.js';
+
+/** Exchange steps that send the request with `body`, bytes in memory, on every attempt. */
+const sendAs = (method: PresignedMethod, options: RequestOptions, body?: Uint8Array): ExchangeSteps => ({
+  method,
+  attempt: ({ request: { url }, headers, signal }) =>
+    send({ method, url, headers, body, size: body?.byteLength, signal, fetch: options.fetch }),
+});
 
 /** Statuses that S3's error codes stand for, when they arrive in the body of a 200. */
 const CODE_STATUS: Record<string, number> = { InternalError: 500, ServiceUnavailable: 503, SlowDown: 503 };
@@ -52,15 +59,7 @@ export function completeOnS3(completion: Completion, options: RequestOptions): P
   const { complete } = completion;
   const body = new TextEncoder().encode(completeMultipartXml(completion.parts, completion.checksumAlgorithm));
   const attempt = async (signal: AbortSignal) => {
-    const response = await exchange(
-      complete,
-      { ...options, signal, retry: 0 },
-      {
-        method: 'POST',
-        attempt: ({ request: { url }, headers, signal }) =>
-          send({ method: 'POST', url, headers, body, size: body.byteLength, signal, fetch: options.fetch }),
-      },
-    );
+    const response = await exchange(complete, { ...options, signal, retry: 0 }, sendAs('POST', options, body));
     // A body cut off after the 200 is an answer lost on the way, like no answer at all.
     const answer = await response.text().catch((cause) => {
       throw networkError(cause, 'POST', complete.url, signal);
@@ -87,11 +86,7 @@ export const isNoSuchUpload = (error: unknown): boolean =>
  * which is what was asked.
  */
 export async function abortOnS3(abort: PresignedRequest, options: RequestOptions): Promise<void> {
-  await exchange(abort, options, {
-    method: 'DELETE',
-    attempt: ({ request: { url }, headers, signal }) =>
-      send({ method: 'DELETE', url, headers, signal, fetch: options.fetch }),
-  }).catch((error: unknown) => {
+  await exchange(abort, options, sendAs('DELETE', options)).catch((error: unknown) => {
     if (!isNoSuchUpload(error)) throw error;
   });
 }
@@ -108,11 +103,7 @@ export async function findCompleted(
 ): Promise<CompletionAnswer | undefined> {
   let response: Response;
   try {
-    response = await exchange(head, options, {
-      method: 'HEAD',
-      attempt: ({ request: { url }, headers, signal }) =>
-        send({ method: 'HEAD', url, headers, signal, fetch: options.fetch }),
-    });
+    response = await exchange(head, options, sendAs('HEAD', options));
   } catch (error) {
     if (isPresignError(error, 'ERR_S3') && error.status === 404) return undefined;
     throw error;
