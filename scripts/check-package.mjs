@@ -2,7 +2,7 @@
 // @arethetypeswrong/cli, then imports and requires both entries from a scratch folder that has
 // nothing but the unpacked tarball in node_modules.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -18,6 +18,14 @@ try {
   const unexpected = paths.filter((p) => !/^(dist\/|README\.md$|CHANGELOG\.md$|LICENSE$|package\.json$)/.test(p));
   if (unexpected.length > 0) throw new Error(`the tarball holds files users do not need: ${unexpected.join(', ')}`);
   console.log(`packed ${filename}: ${paths.length} files`);
+  const maps = paths.filter((p) => p.endsWith('.map'));
+  if (maps.length > 0) throw new Error(`the tarball ships source maps without their sources: ${maps.join(', ')}`);
+  for (const path of paths.filter((p) => /\.c?js$/.test(p))) {
+    const code = readFileSync(join(root, path), 'utf8');
+    if (code.includes('sourceMappingURL')) throw new Error(`${path} points at a source map`);
+    const bare = /(?:from\s*|require\()\s*["'](crypto|buffer|stream|util|fs|path|events)["']/.exec(code);
+    if (bare) throw new Error(`${path} imports the built-in ${bare[1]} without its node: prefix`);
+  }
 
   run('npx', ['publint', '--strict', tarball]);
   console.log('publint --strict: ok');
