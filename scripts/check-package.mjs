@@ -56,6 +56,18 @@ try {
     join(app, 'cjs.cjs'),
     `const producer = require('s3-presign'); const consumer = require('s3-presign/consumer'); const { uploadMultipart } = require('s3-presign/consumer/multipart'); const { submitPost } = require('s3-presign/consumer/post'); const MODE = 'require';${check}`,
   );
+  // ESM and CommonJS in one process: two classes (the dual-package hazard), one isPresignError.
+  writeFileSync(
+    join(app, 'mixed.mjs'),
+    `import { createRequire } from 'node:module'; import * as esm from 's3-presign';
+    const cjs = createRequire(import.meta.url)('s3-presign');
+    try { cjs.createPresigner({}); throw new Error('no error'); } catch (error) {
+      if (!esm.isPresignError(error, 'ERR_INVALID_REGION') && !esm.isPresignError(error)) throw error;
+      if (!cjs.isPresignError(new esm.PresignError('ERR_S3', 'x'))) throw new Error('isPresignError misses the other build');
+      console.log('import + require: ok');
+    }`,
+  );
+  process.stdout.write(run('node', ['mixed.mjs'], app));
   process.stdout.write(run('node', ['esm.mjs'], app));
   process.stdout.write(run('node', ['cjs.cjs'], app));
   console.log('package checks: ok');
