@@ -23,6 +23,9 @@ try {
   for (const path of paths.filter((p) => /\.c?js$/.test(p))) {
     const code = readFileSync(join(root, path), 'utf8');
     if (code.includes('sourceMappingURL')) throw new Error(`${path} points at a source map`);
+    if (/^(?:import\s*["'][^"']*chunk-|require\(["'][^"']*chunk-)/m.test(code)) {
+      throw new Error(`${path} has a bare import of a chunk (see scripts/strip-chunk-imports.mjs)`);
+    }
     const bare = /(?:from\s*|require\()\s*["'](crypto|buffer|stream|util|fs|path|events)["']/.exec(code);
     if (bare) throw new Error(`${path} imports the built-in ${bare[1]} without its node: prefix`);
   }
