@@ -184,15 +184,20 @@ export function isPresignError<C extends PresignErrorCode>(
   /** The code asked for. */
   code: C;
 } {
-  return PresignError.is(value) && (code === undefined || value.code === code);
+  return PresignError.is(value) && (!code || value.code === code);
 }
 
-const SECRET_PARAMS = /([?&]X-Amz-(?:Signature|Credential|Security-Token)=)[^&#]*/gi;
+// `X-Amz-Signature=`, `X-Amz-Credential=`, `X-Amz-Security-Token=` in any letter case, the `=` raw or
+// percent-encoded once or more (`%3D`, `%253D`: a URL quoted inside another URL's query); the value
+// runs to the next `&` or `%26`, or to white space (a deeper-encoded `&` is redacted over: too much
+// hidden, never too little). Written for bytes: the consumer bundles it, within budget.
+const SECRET_PARAMS = /(x-amz-(signature|credential|security-token)(=|%(25)*3d))([^%&\s]|%(?!26))*/gi;
 
 /**
  * Replaces the signature, credential and session token of a presigned URL with `REDACTED`, so the
- * URL can be logged or shown: what the library does to every URL it puts in an error. Anything else
- * in the string is kept as it is.
+ * URL can be logged or shown: what the library does to every URL it puts in an error. The parameters
+ * are found in any letter case, with their `=` raw or percent-encoded once or more (as when a URL is
+ * quoted inside another URL's query). Anything else in the string is kept as it is.
  *
  * @param url A presigned URL, or any text that contains some.
  * @returns The text with `X-Amz-Signature`, `X-Amz-Credential` and `X-Amz-Security-Token` redacted.

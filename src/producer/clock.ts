@@ -3,6 +3,25 @@
  * per signing second and lifetime (a presigner signing many URLs in one second formats them once).
  */
 
+import { PresignError } from '../errors.js';
+import { MAX_EXPIRES_IN } from '../s3/limits.js';
+
+/**
+ * The latest instant a signature can be made at: its longest lifetime must end before the year
+ * 10000, the last that `X-Amz-Date` (`YYYYMMDD...`) and an ISO `expiresAt` can write.
+ */
+const LATEST_SIGNING_MS = Date.UTC(10000, 0, 1) - MAX_EXPIRES_IN * 1000;
+
+/** Refuses a signing instant before 1970 or too late for a four-digit year (see above). */
+export function assertSigningInstant(ms: number, what: string): void {
+  if (ms < 0 || ms >= LATEST_SIGNING_MS) {
+    throw new PresignError(
+      'ERR_INVALID_OPTION',
+      `${what} must be between 1970 and the last week of 9999; got ${new Date(ms).toISOString()}`,
+    );
+  }
+}
+
 /** The strings of one signing second and lifetime. */
 export interface SigningTimes {
   /** Signing instant, whole seconds, in ms since the epoch. */

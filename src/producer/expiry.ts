@@ -31,7 +31,7 @@ export function effectiveExpiresIn(
   requested: number | undefined,
   policy: ExpiryPolicy,
   signedAt: number,
-  credentials: Credentials,
+  credentials: Pick<Credentials, 'expiration'>,
 ): number {
   const expiresIn = requested ?? policy.defaultExpiresIn;
   if (requested !== undefined) assertExpiresIn(requested, policy.maxExpiresIn);

@@ -83,12 +83,11 @@ export async function presignMultipart(signer: Signer, options: PresignMultipart
     checksumAlgorithm,
     checksums: options.checksums,
     expiresIn: options.expiresIn,
-    // One instant for every signature of the upload: they all expire together.
-    signingDate: options.signingDate ?? signer.options.now?.() ?? new Date(),
+    signingDate: options.signingDate,
   };
   const headers = partHeaders(partNumbers, signing);
   // Credentials and expiry are checked before S3 is asked to create anything.
-  await signer.signingContext(signing.signingDate, signing.expiresIn);
+  await signer.signingContext(options.signingDate, options.expiresIn);
 
   const created = await sendCommand<{ UploadId?: string }>(signer, 'CreateMultipartUpload', input, options.signal);
   const uploadId = created?.UploadId;
@@ -96,7 +95,10 @@ export async function presignMultipart(signer: Signer, options: PresignMultipart
     throw new PresignError('ERR_S3', 'CreateMultipartUpload answered without an UploadId');
   }
   try {
-    const s = { ...signing, uploadId };
+    // One instant for every signature of the upload, read once it exists (after the credentials
+    // resolved, unless the caller pinned it): they all expire together, none is born old.
+    const { signedAt } = await signer.signingContext(options.signingDate, options.expiresIn);
+    const s = { ...signing, uploadId, signingDate: new Date(signedAt) };
     const parts = await signPartBatch(signer, partNumbers, headers, s);
     const complete = await signUploadRequest(signer, 'POST', s);
     const abort = await signUploadRequest(signer, 'DELETE', s);

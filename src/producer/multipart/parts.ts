@@ -23,7 +23,8 @@ export interface PartSigning {
   checksumAlgorithm: ChecksumAlgorithm | undefined;
   checksums: Readonly<Record<number, string>> | undefined;
   expiresIn: number | undefined;
-  signingDate: Date;
+  /** The caller's pinned instant; without one, the signing context reads the clock. */
+  signingDate: Date | undefined;
 }
 
 /** Validates the parts to sign and their checksums before anything is sent or signed. */
@@ -132,7 +133,7 @@ export async function presignParts(signer: Signer, options: PresignPartsOptions)
     checksumAlgorithm,
     checksums: options.checksums,
     expiresIn: options.expiresIn,
-    signingDate: options.signingDate ?? signer.options.now?.() ?? new Date(),
+    signingDate: options.signingDate,
   };
   const headers = partHeaders(options.partNumbers, signing);
   return signPartBatch(signer, options.partNumbers, headers, signing);
