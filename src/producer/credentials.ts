@@ -1,4 +1,5 @@
 import { PresignError } from '../errors.js';
+import { isWellFormed } from '../s3/check.js';
 import type { Credentials } from './types.js';
 
 const ACCESS_KEY_ID = /^[\x21-\x2e\x30-\x7e]+$/; // printable ASCII but '/', the scope separator
@@ -26,10 +27,13 @@ export function assertCredentials(value: unknown, now: number): asserts value is
   if (typeof c.secretAccessKey !== 'string' || c.secretAccessKey === '') {
     throw new PresignError('ERR_INVALID_CREDENTIALS', 'credentials.secretAccessKey must be a non-empty string');
   }
-  if (c.sessionToken !== undefined && (typeof c.sessionToken !== 'string' || c.sessionToken === '')) {
+  if (
+    c.sessionToken !== undefined &&
+    (typeof c.sessionToken !== 'string' || c.sessionToken === '' || !isWellFormed(c.sessionToken))
+  ) {
     throw new PresignError(
       'ERR_INVALID_CREDENTIALS',
-      'credentials.sessionToken, when present, must be a non-empty string',
+      'credentials.sessionToken, when present, must be a non-empty string with a UTF-8 form (no lone surrogate)',
     );
   }
   if (c.expiration !== undefined && !(c.expiration instanceof Date && Number.isFinite(c.expiration.getTime()))) {

@@ -3,6 +3,7 @@ import type { PresignedPost } from '../contract/post.js';
 import { PRESIGNED_METHODS, type PresignedMethod, type PresignedRequest } from '../contract/request.js';
 import { PresignError } from '../errors.js';
 import { assertBucketName } from '../s3/bucket.js';
+import { readOneOf, readOptions } from '../s3/check.js';
 import { assertObjectKey } from '../s3/key.js';
 import { DEFAULT_EXPIRES_IN, MAX_EXPIRES_IN } from '../s3/limits.js';
 import { encodeKeyPath } from '../sigv4/encode.js';
@@ -26,6 +27,7 @@ import {
 } from './multipart/index.js';
 import { type PresignPostOptions, presignPost } from './post/index.js';
 import type { Presigner } from './presigner-interface.js';
+import { checkPresignerOptions } from './presigner-options.js';
 import { deleteRequest, genericRequest, getRequest, putRequest, type RequestParts } from './requests.js';
 import { type Signer, type SigningContext, type SignRequest, signAt } from './signing.js';
 import type {
@@ -58,9 +60,7 @@ export class PresignerImpl implements Presigner, Signer {
   private times: SigningTimes | undefined;
 
   constructor(options: PresignerOptions) {
-    if (typeof options !== 'object' || options === null) {
-      throw new PresignError('ERR_INVALID_OPTION', 'createPresigner needs an options object');
-    }
+    checkPresignerOptions(options);
     this.options = options;
     const maxExpiresIn = options.maxExpiresIn ?? MAX_EXPIRES_IN;
     assertExpiresIn(maxExpiresIn, MAX_EXPIRES_IN, 'maxExpiresIn');
@@ -220,9 +220,8 @@ export class PresignerImpl implements Presigner, Signer {
 
   presign(options: PresignOptions): Promise<PresignedRequest> {
     return this.run(() => {
-      if (!PRESIGNED_METHODS.includes(options?.method)) {
-        throw new PresignError('ERR_INVALID_OPTION', `method must be one of ${PRESIGNED_METHODS.join(', ')}`);
-      }
+      readOptions('presign', options, ' with a `method`');
+      readOneOf('method', options.method, PRESIGNED_METHODS);
       return toSignRequest(options.method, options, genericRequest(options));
     });
   }
