@@ -69,7 +69,6 @@ export class Tally {
 
   /** Both kinds at least `share` of the runs: the mix tests signing and refusing alike. */
   expectMix(runs: number, share = 0.1): void {
-    if (process.env.TALLY) console.log(this.signed, this.refused, [...this.codes]);
     expect(this.signed + this.refused).toBe(runs);
     expect(this.signed).toBeGreaterThan(runs * share);
     expect(this.refused).toBeGreaterThan(runs * share);
