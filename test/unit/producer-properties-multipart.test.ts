@@ -26,9 +26,12 @@ const MIB = 1024 ** 2;
 let sent: string[] = [];
 const client: NonNullable<PresignerOptions['client']> = {
   config: { region: 'eu-west-1', credentials: async () => credentials },
-  async send(command: { constructor: { name: string } }) {
+  async send(command: { constructor: { name: string }; input: { Key: string; UploadId?: string } }) {
     const name = command.constructor.name;
     sent.push(name);
+    // The SDK's serialiser percent-encodes the key and upload id (a lone surrogate throws there).
+    encodeURIComponent(command.input.Key);
+    if (command.input.UploadId !== undefined) encodeURIComponent(command.input.UploadId);
     if (name === 'CreateMultipartUploadCommand') return { UploadId: UPLOAD_ID };
     if (name === 'CompleteMultipartUploadCommand') return { ETag: '"abc-2"', Location: 'https://x/k' };
     if (name === 'ListPartsCommand')
@@ -213,6 +216,8 @@ async function check(
         expect(sent).toEqual(sendsOnSuccess);
         onSuccess(result.value as never);
       } else if (result.error.code !== 'ERR_ABORTED') {
+        // The stand-in never fails: an ERR_S3 is input that reached "S3" unchecked.
+        expect(result.error.code).not.toBe('ERR_S3');
         // Refused before any I/O, or (after a create) cleaned up by an abort.
         expect(sent.length === 0 || sent.at(-1) === 'AbortMultipartUploadCommand').toBe(true);
       }
