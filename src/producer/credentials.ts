@@ -5,6 +5,7 @@
  * Messages name the field, never its value.
  */
 import { PresignError } from '../errors.js';
+import { isWellFormed } from '../s3/check.js';
 import type { Credentials } from './types.js';
 
 const ACCESS_KEY_ID = /^[\x21-\x2e\x30-\x7e]+$/; // printable ASCII but '/', the scope separator
@@ -12,8 +13,6 @@ const ACCESS_KEY_ID = /^[\x21-\x2e\x30-\x7e]+$/; // printable ASCII but '/', the
 // (base64 with `+`, `/`, `=`). Anything else (a lone surrogate, a control character) could not be
 // encoded into the URL, or would mean a token that is not one.
 const SESSION_TOKEN = /^[\x21-\x7e]+$/;
-// A lone surrogate has no UTF-8 form: the key derivation would sign with U+FFFD in its place.
-const LONE_SURROGATE = /\p{Cs}/u;
 
 /** What a signature is made with: one consistent reading of the credentials. */
 export interface CredentialSnapshot {
@@ -69,7 +68,7 @@ function checkedSnapshot(
       'credentials.accessKeyId must be a non-empty string of printable ASCII without "/"',
     );
   }
-  if (typeof secretAccessKey !== 'string' || secretAccessKey === '' || LONE_SURROGATE.test(secretAccessKey)) {
+  if (typeof secretAccessKey !== 'string' || secretAccessKey === '' || !isWellFormed(secretAccessKey)) {
     throw new PresignError(
       'ERR_INVALID_CREDENTIALS',
       'credentials.secretAccessKey must be a non-empty string (of whole Unicode characters)',

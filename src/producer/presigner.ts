@@ -3,11 +3,12 @@ import type { PresignedPost } from '../contract/post.js';
 import { PRESIGNED_METHODS, type PresignedMethod, type PresignedRequest } from '../contract/request.js';
 import { PresignError } from '../errors.js';
 import { assertBucketName } from '../s3/bucket.js';
+import { readOneOf, readOptions } from '../s3/check.js';
 import { assertObjectKey } from '../s3/key.js';
 import { DEFAULT_EXPIRES_IN, MAX_EXPIRES_IN } from '../s3/limits.js';
 import { encodeKeyPath } from '../sigv4/encode.js';
 import { signingKey } from '../sigv4/signing-key.js';
-import { assertSigningInstant, type SigningTimes, signingTimes, wholeSeconds } from './clock.js';
+import { type SigningTimes, signingTimes, wholeSeconds } from './clock.js';
 import { configFromClient, configFromOptions, type ResolvedConfig } from './config.js';
 import { assertNotExpired, type CredentialSnapshot, snapshotCredentials } from './credentials.js';
 import { assertExpiresIn, type ExpiryPolicy, effectiveExpiresIn } from './expiry.js';
@@ -26,6 +27,7 @@ import {
 } from './multipart/index.js';
 import { type PresignPostOptions, presignPost } from './post/index.js';
 import type { Presigner } from './presigner-interface.js';
+import { checkPresignerOptions } from './presigner-options.js';
 import { deleteRequest, genericRequest, getRequest, putRequest, type RequestParts } from './requests.js';
 import { scrubError, scrubText } from './scrub.js';
 import { type Signer, type SigningContext, type SignRequest, signAt } from './signing.js';
@@ -96,9 +98,7 @@ export class PresignerImpl implements Presigner, Signer {
   #times: SigningTimes | undefined;
 
   constructor(options: PresignerOptions) {
-    if (typeof options !== 'object' || options === null) {
-      throw new PresignError('ERR_INVALID_OPTION', 'createPresigner needs an options object');
-    }
+    checkPresignerOptions(options);
     this.#options = options;
     try {
       const maxExpiresIn = options.maxExpiresIn ?? MAX_EXPIRES_IN;
@@ -106,20 +106,10 @@ export class PresignerImpl implements Presigner, Signer {
       const defaultExpiresIn = options.expiresIn ?? Math.min(DEFAULT_EXPIRES_IN, maxExpiresIn);
       assertExpiresIn(defaultExpiresIn, maxExpiresIn);
       const onCredentialExpiry = options.onCredentialExpiry ?? 'clamp';
-      if (onCredentialExpiry !== 'clamp' && onCredentialExpiry !== 'throw') {
-        throw new PresignError('ERR_INVALID_OPTION', "onCredentialExpiry must be 'clamp' or 'throw'");
-      }
       this.#policy = { defaultExpiresIn, maxExpiresIn, onCredentialExpiry };
-      if (options.now !== undefined && typeof options.now !== 'function') {
-        throw new PresignError('ERR_INVALID_OPTION', '`now` must be a function that returns a Date');
-      }
       this.#now = options.now;
       if (options.bucket !== undefined) assertBucketName(options.bucket);
-      if (options.client !== undefined) {
-        if (typeof options.client?.config?.credentials !== 'function') {
-          throw new PresignError('ERR_INVALID_OPTION', '`client` must be an S3Client from @aws-sdk/client-s3');
-        }
-      } else {
+      if (options.client === undefined) {
         if (options.credentials === undefined) {
           throw new PresignError(
             'ERR_INVALID_CREDENTIALS',
@@ -346,9 +336,8 @@ export class PresignerImpl implements Presigner, Signer {
 
   presign(options: PresignOptions): Promise<PresignedRequest> {
     return this.run(() => {
-      if (!PRESIGNED_METHODS.includes(options?.method)) {
-        throw new PresignError('ERR_INVALID_OPTION', `method must be one of ${PRESIGNED_METHODS.join(', ')}`);
-      }
+      readOptions('presign', options, ' with a `method`');
+      readOneOf('method', options.method, PRESIGNED_METHODS);
       return toSignRequest(options.method, options, genericRequest(options));
     });
   }
@@ -418,11 +407,10 @@ function toSignRequest(
   };
 }
 
-/** The instant of `date` in ms, checked: a valid Date whose signature's year has four digits. */
+/** The instant of `date` in ms, checked: a valid Date (signingTimes checks its year has four digits). */
 function instantOf(date: unknown, what: string): number {
   const ms = date instanceof Date ? date.getTime() : Number.NaN;
   if (!Number.isFinite(ms)) throw new PresignError('ERR_INVALID_OPTION', `${what} must be a valid Date`);
-  assertSigningInstant(ms, what);
   return ms;
 }
 

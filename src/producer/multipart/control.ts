@@ -4,8 +4,10 @@
  */
 import type { CompletedPart } from '../../contract/multipart.js';
 import { isPresignError, PresignError } from '../../errors.js';
+import { readString, refuse } from '../../s3/check.js';
 import { type ChecksumAlgorithm, checksumHeader } from '../../s3/headers.js';
 import { assertObjectKey } from '../../s3/key.js';
+import { MAX_PARTS } from '../../s3/limits.js';
 import { assertPartNumber } from '../../s3/multipart-plan.js';
 import { sendCommand } from '../sdk.js';
 import type { Signer } from '../signing.js';
@@ -18,23 +20,27 @@ interface CompleteOutput {
   Location?: string | undefined;
   VersionId?: string | undefined;
 }
+/** An ETag as S3 sends it (a header value): printable ASCII. */
+const PRINTABLE = /^[\x20-\x7e]+$/;
 
 /** The `<CompleteMultipartUpload>` parts, validated and sorted by part number. */
 function completedParts(
   parts: unknown,
   checksumAlgorithm: ChecksumAlgorithm | undefined,
 ): Array<Record<string, unknown>> {
-  if (!Array.isArray(parts) || parts.length === 0) {
-    throw new PresignError('ERR_INVALID_OPTION', 'parts must list every uploaded part (at least one)');
+  if (!Array.isArray(parts) || parts.length === 0 || parts.length > MAX_PARTS) {
+    refuse('parts', `an array of the 1 to ${MAX_PARTS} uploaded parts`, parts);
   }
   const seen = new Set<number>();
   const out = (parts as CompletedPart[]).map((part) => {
-    assertPartNumber(part?.partNumber);
+    if (typeof part !== 'object' || part === null) refuse('Each of parts', 'an object { partNumber, etag }', part);
+    assertPartNumber(part.partNumber);
     if (seen.has(part.partNumber))
       throw new PresignError('ERR_INVALID_OPTION', `Part ${part.partNumber} is listed twice`);
     seen.add(part.partNumber);
-    if (typeof part.etag !== 'string' || part.etag === '') {
-      throw new PresignError('ERR_INVALID_OPTION', `Part ${part.partNumber} has no ETag`);
+    readString(`The etag of part ${part.partNumber}`, part.etag, true);
+    if (!PRINTABLE.test(part.etag)) {
+      throw new PresignError('ERR_INVALID_OPTION', `The etag of part ${part.partNumber} is not printable ASCII`);
     }
     const entry: Record<string, unknown> = { PartNumber: part.partNumber, ETag: part.etag };
     if (checksumAlgorithm !== undefined) {
@@ -44,7 +50,10 @@ function completedParts(
           `Part ${part.partNumber} needs its ${checksumAlgorithm} checksum`,
         );
       }
-      const [, value] = checksumHeader({ algorithm: checksumAlgorithm, value: part.checksum });
+      const [, value] = checksumHeader(
+        { algorithm: checksumAlgorithm, value: part.checksum },
+        `The checksum of part ${part.partNumber}`,
+      );
       entry[`Checksum${checksumAlgorithm}`] = value;
     }
     return entry;
@@ -60,7 +69,7 @@ export async function completeMultipart(
   signer: Signer,
   options: CompleteMultipartOptions,
 ): Promise<CompletedMultipart> {
-  assertOptions(options);
+  assertOptions(options, 'completeMultipart');
   assertObjectKey(options.key);
   assertUploadId(options.uploadId);
   const bucket = signer.bucketOf(options.bucket);
@@ -116,7 +125,7 @@ async function completedObject(
 
 /** {@link Presigner.abortMultipart} (documented there): AbortMultipartUpload through the SDK. */
 export async function abortMultipart(signer: Signer, options: AbortMultipartOptions): Promise<void> {
-  assertOptions(options);
+  assertOptions(options, 'abortMultipart');
   assertObjectKey(options.key);
   assertUploadId(options.uploadId);
   const bucket = signer.bucketOf(options.bucket);

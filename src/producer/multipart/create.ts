@@ -9,7 +9,7 @@ import { planParts } from '../../s3/multipart-plan.js';
 import { objectHeaders, type RequestParts } from '../requests.js';
 import { sendCommand } from '../sdk.js';
 import type { Signer } from '../signing.js';
-import { assertAlgorithm, assertOptions } from './checks.js';
+import { assertAlgorithm, assertChecksums, assertOptions } from './checks.js';
 import { abortQuietly } from './control.js';
 import type { PresignMultipartOptions } from './options.js';
 import { partHeaders, signPartBatch, signUploadRequest } from './parts.js';
@@ -56,19 +56,17 @@ function createInput(options: PresignMultipartOptions, bucket: string): Record<s
  * fails after it was created.
  */
 export async function presignMultipart(signer: Signer, options: PresignMultipartOptions): Promise<PresignedMultipart> {
-  assertOptions(options);
+  assertOptions(options, 'presignMultipart');
   assertObjectKey(options.key);
+  assertChecksums(options.checksums);
   const bucket = signer.bucketOf(options.bucket);
   const plan = planParts(options.size, options.partSize);
   const input = createInput(options, bucket);
   const checksumAlgorithm = options.checksumAlgorithm;
   let count: number;
   if (options.initialParts !== undefined) {
-    const n = options.initialParts;
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
-      throw new PresignError('ERR_INVALID_OPTION', `initialParts must be a whole number >= 0; got ${String(n)}`);
-    }
-    count = Math.min(n, plan.partCount);
+    // A whole number >= 0: checked by assertOptions.
+    count = Math.min(options.initialParts, plan.partCount);
   } else if (checksumAlgorithm !== undefined) {
     count = 0;
     while (count < plan.partCount && options.checksums?.[count + 1] !== undefined) count++;
