@@ -3,7 +3,7 @@ import type { PresignedPost } from '../contract/post.js';
 import { PRESIGNED_METHODS, type PresignedMethod, type PresignedRequest } from '../contract/request.js';
 import { PresignError } from '../errors.js';
 import { assertBucketName } from '../s3/bucket.js';
-import { readOneOf, readOptions } from '../s3/check.js';
+import { readDate, readOneOf, readOptions } from '../s3/check.js';
 import { assertObjectKey } from '../s3/key.js';
 import { DEFAULT_EXPIRES_IN, MAX_EXPIRES_IN } from '../s3/limits.js';
 import { encodeKeyPath } from '../sigv4/encode.js';
@@ -117,8 +117,7 @@ export class PresignerImpl implements Presigner, Signer {
           );
         }
         if (typeof options.credentials !== 'function') {
-          const snapshot = snapshotCredentials(options.credentials, undefined);
-          this.#snapshot = snapshot;
+          this.#snapshot = snapshotCredentials(options.credentials, undefined);
         }
         this.#resolved = configFromOptions(options, options.credentials);
       }
@@ -372,9 +371,7 @@ export class PresignerImpl implements Presigner, Signer {
     build: (options: O) => RequestParts,
   ): Promise<PresignedRequest> {
     return this.run(() => {
-      if (typeof options !== 'object' || options === null) {
-        throw new PresignError('ERR_INVALID_OPTION', 'Options with at least a `key` are required');
-      }
+      readOptions(`presign (${method})`, options, ' with at least a `key`');
       // A missing key is refused here; sign() checks every key it is given.
       if (typeof options.key !== 'string') assertObjectKey(options.key);
       return toSignRequest(method, options, build(options));
@@ -409,9 +406,7 @@ function toSignRequest(
 
 /** The instant of `date` in ms, checked: a valid Date (signingTimes checks its year has four digits). */
 function instantOf(date: unknown, what: string): number {
-  const ms = date instanceof Date ? date.getTime() : Number.NaN;
-  if (!Number.isFinite(ms)) throw new PresignError('ERR_INVALID_OPTION', `${what} must be a valid Date`);
-  return ms;
+  return readDate(what, date).getTime();
 }
 
 /** The message of a scrubbed cause, for the message of the error that wraps it. */

@@ -5,6 +5,7 @@ import {
   readBoolean,
   readDate,
   readInteger,
+  readObject,
   readOneOf,
   readRecord,
   readString,
@@ -68,10 +69,12 @@ function rangeHeader(range: unknown): string {
     }
     return range;
   }
-  if (typeof range !== 'object' || range === null || Array.isArray(range)) {
-    refuse('range', 'a string like "bytes=0-99" or { start, end }', range, 'ERR_INVALID_HEADER');
-  }
-  const { start, end } = range as { start?: unknown; end?: unknown };
+  const { start, end } = readObject(
+    'range',
+    'a string like "bytes=0-99" or { start, end }',
+    range,
+    'ERR_INVALID_HEADER',
+  );
   const first = readInteger('range.start', start, 0, Number.MAX_SAFE_INTEGER, 'ERR_INVALID_HEADER');
   if (end !== undefined) readInteger('range.end', end, first, Number.MAX_SAFE_INTEGER, 'ERR_INVALID_HEADER');
   return `bytes=${first}-${end ?? ''}`;
@@ -127,10 +130,11 @@ const SSE_ALGORITHMS = ['AES256', 'aws:kms', 'aws:kms:dsse'] as const;
 
 /** The `x-amz-server-side-encryption*` headers. */
 function sseHeaders(sse: unknown, h: Record<string, string>): void {
-  if (typeof sse !== 'object' || sse === null || Array.isArray(sse)) {
-    refuse('serverSideEncryption', 'an object { algorithm, kmsKeyId?, context?, bucketKeyEnabled? }', sse);
-  }
-  const { algorithm, kmsKeyId, context, bucketKeyEnabled } = sse as Record<string, unknown>;
+  const { algorithm, kmsKeyId, context, bucketKeyEnabled } = readObject(
+    'serverSideEncryption',
+    'an object { algorithm, kmsKeyId?, context?, bucketKeyEnabled? }',
+    sse,
+  );
   h['x-amz-server-side-encryption'] = readOneOf('serverSideEncryption.algorithm', algorithm, SSE_ALGORITHMS);
   if (algorithm === 'AES256' && (kmsKeyId !== undefined || context !== undefined)) {
     throw new PresignError('ERR_INVALID_OPTION', 'kmsKeyId and context apply to the aws:kms algorithms only');

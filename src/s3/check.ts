@@ -54,12 +54,20 @@ export function isWellFormed(value: string): boolean {
   return !LONE_SURROGATE.test(value);
 }
 
+/** An object of named fields: non-null, not an array; refused as "NAME must be EXPECTED, got WHAT". */
+export function readObject(
+  name: string,
+  expected: string,
+  value: unknown,
+  code: PresignErrorCode = 'ERR_INVALID_OPTION',
+): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) refuse(name, expected, value, code);
+  return value as Record<string, unknown>;
+}
+
 /** The options object of a call: a non-null object, not an array. */
 export function readOptions(call: string, value: unknown, needs = ''): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    refuse(`The options of ${call}`, `an object${needs}`, value);
-  }
-  return value as Record<string, unknown>;
+  return readObject(`The options of ${call}`, `an object${needs}`, value);
 }
 
 /** A string with a UTF-8 form (no lone surrogate); `nonEmpty` refuses `''` too. */

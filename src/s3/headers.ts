@@ -1,5 +1,5 @@
 import { PresignError } from '../errors.js';
-import { describe, readStringRecord, refuse } from './check.js';
+import { describe, readObject, readStringRecord, refuse } from './check.js';
 import { MAX_METADATA_BYTES } from './limits.js';
 
 /** RFC 9110 token: the characters a header name may use. */
@@ -131,10 +131,7 @@ export function isChecksumAlgorithm(value: unknown): value is ChecksumAlgorithm 
 }
 
 export function checksumHeader(checksum: unknown, what = 'checksum'): [string, string] {
-  if (typeof checksum !== 'object' || checksum === null || Array.isArray(checksum)) {
-    refuse(what, 'an object { algorithm, value }', checksum, 'ERR_INVALID_CHECKSUM');
-  }
-  const { algorithm, value } = checksum as { algorithm?: unknown; value?: unknown };
+  const { algorithm, value } = readObject(what, 'an object { algorithm, value }', checksum, 'ERR_INVALID_CHECKSUM');
   if (!isChecksumAlgorithm(algorithm)) {
     refuse(`${what}.algorithm`, `one of ${Object.keys(CHECKSUM_BYTES).join(', ')}`, algorithm, 'ERR_INVALID_CHECKSUM');
   }

@@ -1,5 +1,14 @@
 /** Checks every multipart operation makes of its options before anything is signed or sent. */
-import { readBoolean, readDate, readInteger, readOptions, readSignal, readString, refuse } from '../../s3/check.js';
+import {
+  readBoolean,
+  readDate,
+  readInteger,
+  readObject,
+  readOptions,
+  readSignal,
+  readString,
+  refuse,
+} from '../../s3/check.js';
 import { CHECKSUM_BYTES, type ChecksumAlgorithm, isChecksumAlgorithm } from '../../s3/headers.js';
 
 export function assertAlgorithm(algorithm: unknown): ChecksumAlgorithm {
@@ -31,10 +40,13 @@ export function assertOptions(options: unknown, call = 'this multipart call'): a
 /** Base64 checksums by part number: a record whose names are part numbers. */
 export function assertChecksums(checksums: unknown): void {
   if (checksums === undefined) return;
-  if (typeof checksums !== 'object' || checksums === null || Array.isArray(checksums)) {
-    refuse('checksums', 'a record of part numbers to base64 checksums', checksums, 'ERR_INVALID_CHECKSUM');
-  }
-  for (const [name, value] of Object.entries(checksums)) {
+  const record = readObject(
+    'checksums',
+    'a record of part numbers to base64 checksums',
+    checksums,
+    'ERR_INVALID_CHECKSUM',
+  );
+  for (const [name, value] of Object.entries(record)) {
     if (value !== undefined && typeof value !== 'string') {
       refuse(`checksums[${JSON.stringify(name)}]`, 'a base64 string', value, 'ERR_INVALID_CHECKSUM');
     }
