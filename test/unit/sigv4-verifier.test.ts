@@ -4,24 +4,11 @@
  * property tests would prove nothing.
  */
 import { describe, expect, it } from 'vitest';
+import { AWS_EXAMPLE } from '../helpers/aws-example.js';
 import { type DescriptorLike, parseAmzDate, specEncode, verifyDescriptor } from '../helpers/sigv4-verifier.js';
 
-// https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html
-const key = {
-  accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
-  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-  region: 'us-east-1',
-};
-const example: DescriptorLike = {
-  method: 'GET',
-  url:
-    'https://examplebucket.s3.amazonaws.com/test.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256' +
-    '&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request' +
-    '&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host' +
-    '&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404',
-  headers: {},
-  expiresAt: '2013-05-25T00:00:00Z',
-};
+const key = { ...AWS_EXAMPLE.credentials, region: AWS_EXAMPLE.region };
+const example: DescriptorLike = AWS_EXAMPLE.descriptor;
 
 describe('the independent SigV4 verifier', () => {
   it('accepts the AWS documented example', () => {
