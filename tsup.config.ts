@@ -10,11 +10,14 @@ export default defineConfig({
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,
-  sourcemap: true,
+  // No source maps: they would point at sources the package does not ship (and were most of it).
+  sourcemap: false,
   target: 'es2022',
   platform: 'neutral',
   // The subpath entries share one copy of the consumer core (and of PresignError).
   splitting: true,
   treeshake: true,
   external: ['@aws-sdk/client-s3', /^node:/],
+  // Keep `node:crypto` as written: Deno, Bun and Workers' nodejs_compat resolve built-ins by that name.
+  removeNodeProtocol: false,
 });

@@ -5,6 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // Finds the browser for test/browser/ once: test/helpers/browser.ts.
     globalSetup: ['test/helpers/browser-setup.ts'],
+    // Records every PresignError of each file and fails the file when one holds a canary secret.
+    setupFiles: ['test/helpers/canary-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Two cores here and in CI: the browser and the big-upload files would starve each other.

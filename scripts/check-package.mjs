@@ -2,7 +2,7 @@
 // @arethetypeswrong/cli, then imports and requires both entries from a scratch folder that has
 // nothing but the unpacked tarball in node_modules.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -18,6 +18,17 @@ try {
   const unexpected = paths.filter((p) => !/^(dist\/|README\.md$|CHANGELOG\.md$|LICENSE$|package\.json$)/.test(p));
   if (unexpected.length > 0) throw new Error(`the tarball holds files users do not need: ${unexpected.join(', ')}`);
   console.log(`packed ${filename}: ${paths.length} files`);
+  const maps = paths.filter((p) => p.endsWith('.map'));
+  if (maps.length > 0) throw new Error(`the tarball ships source maps without their sources: ${maps.join(', ')}`);
+  for (const path of paths.filter((p) => /\.c?js$/.test(p))) {
+    const code = readFileSync(join(root, path), 'utf8');
+    if (code.includes('sourceMappingURL')) throw new Error(`${path} points at a source map`);
+    if (/^(?:import\s*["'][^"']*chunk-|require\(["'][^"']*chunk-)/m.test(code)) {
+      throw new Error(`${path} has a bare import of a chunk (see scripts/strip-chunk-imports.mjs)`);
+    }
+    const bare = /(?:from\s*|require\()\s*["'](crypto|buffer|stream|util|fs|path|events)["']/.exec(code);
+    if (bare) throw new Error(`${path} imports the built-in ${bare[1]} without its node: prefix`);
+  }
 
   run('npx', ['publint', '--strict', tarball]);
   console.log('publint --strict: ok');
@@ -48,6 +59,18 @@ try {
     join(app, 'cjs.cjs'),
     `const producer = require('s3-presign'); const consumer = require('s3-presign/consumer'); const { uploadMultipart } = require('s3-presign/consumer/multipart'); const { submitPost } = require('s3-presign/consumer/post'); const MODE = 'require';${check}`,
   );
+  // ESM and CommonJS in one process: two classes (the dual-package hazard), one isPresignError.
+  writeFileSync(
+    join(app, 'mixed.mjs'),
+    `import { createRequire } from 'node:module'; import * as esm from 's3-presign';
+    const cjs = createRequire(import.meta.url)('s3-presign');
+    try { cjs.createPresigner({}); throw new Error('no error'); } catch (error) {
+      if (!esm.isPresignError(error)) throw error;
+      if (!cjs.isPresignError(new esm.PresignError('ERR_S3', 'x'))) throw new Error('isPresignError misses the other build');
+      console.log('import + require: ok');
+    }`,
+  );
+  process.stdout.write(run('node', ['mixed.mjs'], app));
   process.stdout.write(run('node', ['esm.mjs'], app));
   process.stdout.write(run('node', ['cjs.cjs'], app));
   console.log('package checks: ok');

@@ -84,6 +84,8 @@ export interface PresignErrorOptions extends S3ErrorFields {
   cause?: unknown;
   /** What most likely caused this and how to fix it, when known. */
   hint?: string | undefined;
+  /** For a failed multipart upload: whether it is still open on S3 (see {@link PresignError.leftOpen}). */
+  leftOpen?: boolean | undefined;
 }
 
 /**
@@ -118,6 +120,14 @@ export class PresignError extends Error {
   declare readonly s3Message: string | undefined;
   /** S3's `<RequestId>` (or `x-amz-request-id`): what AWS support asks for. */
   declare readonly requestId: string | undefined;
+  /**
+   * Set when `uploadMultipart` fails: `false` when the upload is no longer open on S3 (aborted, or
+   * gone), `true` when it is still open (kept by `keepOnFailure`, an abort that failed, or a completion
+   * whose answer was lost and whose effect could not be seen). An open upload keeps its parts (and their
+   * cost) until it is resumed, completed or aborted (`abortMultipart`), or a bucket lifecycle rule
+   * (`AbortIncompleteMultipartUpload`) removes it.
+   */
+  declare readonly leftOpen: boolean | undefined;
 
   /**
    * Creates an error; the library's own are made this way, and so may code that wraps it (e.g. to
@@ -180,15 +190,20 @@ export function isPresignError<C extends PresignErrorCode>(
   /** The code asked for. */
   code: C;
 } {
-  return PresignError.is(value) && (code === undefined || value.code === code);
+  return PresignError.is(value) && (!code || value.code === code);
 }
 
-const SECRET_PARAMS = /([?&]X-Amz-(?:Signature|Credential|Security-Token)=)[^&#]*/gi;
+// `X-Amz-Signature=`, `X-Amz-Credential=`, `X-Amz-Security-Token=` in any letter case, the `=` raw or
+// percent-encoded once or more (`%3D`, `%253D`: a URL quoted inside another URL's query); the value
+// runs to the next `&` or `%26`, or to white space (a deeper-encoded `&` is redacted over: too much
+// hidden, never too little). Written for bytes: the consumer bundles it, within budget.
+const SECRET_PARAMS = /(x-amz-(signature|credential|security-token)(=|%(25)*3d))([^%&\s]|%(?!26))*/gi;
 
 /**
  * Replaces the signature, credential and session token of a presigned URL with `REDACTED`, so the
- * URL can be logged or shown: what the library does to every URL it puts in an error. Anything else
- * in the string is kept as it is.
+ * URL can be logged or shown: what the library does to every URL it puts in an error. The parameters
+ * are found in any letter case, with their `=` raw or percent-encoded once or more (as when a URL is
+ * quoted inside another URL's query). Anything else in the string is kept as it is.
  *
  * @param url A presigned URL, or any text that contains some.
  * @returns The text with `X-Amz-Signature`, `X-Amz-Credential` and `X-Amz-Security-Token` redacted.

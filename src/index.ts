@@ -34,8 +34,8 @@ export type {
   PresignMultipartOptions,
   PresignPartsOptions,
   UploadTarget,
-} from './producer/multipart.js';
-export type { PresignPostOptions } from './producer/post.js';
+} from './producer/multipart/index.js';
+export type { PresignPostOptions } from './producer/post/index.js';
 export { createPresigner } from './producer/presigner.js';
 export type { Presigner } from './producer/presigner-interface.js';
 export type {

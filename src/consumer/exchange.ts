@@ -118,7 +118,8 @@ export function exchange(input: PresignedRequest, options: RequestOptions, steps
         await renew();
       }
     },
-    // Only PUT and GET are retried: idempotent, and with a body that can be sent again.
-    { retry: replayable && (method === 'PUT' || method === 'GET') ? options.retry : 0, signal: options.signal },
+    // Idempotent requests are retried (a POST only by a caller that knows it is safe, as a completion
+    // is), when their body can be sent again.
+    { retry: replayable && method !== 'POST' ? options.retry : 0, signal: options.signal },
   );
 }

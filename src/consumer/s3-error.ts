@@ -69,9 +69,12 @@ export const responseError = async (res: Response, method: string, url: string):
 export function networkError(cause: unknown, method: string, url: string, signal?: AbortSignal): PresignError {
   if (signal?.aborted) return abortError(signal);
   const text = String((cause as Error)?.message);
+  // A runtime's error may quote the URL it was given, or a header value it refused (undici:
+  // `Headers.append: "..." is an invalid header value`, and a signed header can be an SSE-C key):
+  // what it quotes is dropped, and the signature of the URL redacted, before it becomes the cause.
+  const safe = redactUrl(text.replace(/".*"/gs, ''));
   return new PresignError('ERR_NETWORK', `No response to ${target(method, url)}`, {
-    // A runtime's error may quote the URL it was given: never pass on one that carries the signature.
-    cause: text === redactUrl(text) ? cause : Error(redactUrl(text)),
+    cause: text === safe ? cause : Error(safe),
     hint: typeof document === 'object' ? 'or CORS: the bucket must allow this origin' : undefined,
   });
 }

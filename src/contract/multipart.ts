@@ -62,6 +62,11 @@ export interface PresignedMultipart {
   complete: PresignedRequest;
   /** A signed `DELETE ?uploadId=` (AbortMultipartUpload). */
   abort: PresignedRequest;
+  /**
+   * A signed `HEAD` of the object: how `uploadMultipart` learns whether a completion whose answer was
+   * lost on the way took effect, before it does anything else (it never aborts an upload S3 completed).
+   */
+  head: PresignedRequest;
   /** When the signatures above stop working (ISO 8601 UTC). */
   expiresAt: string;
 }

@@ -2,6 +2,14 @@
  * The time strings of a signature: `X-Amz-Date` and the descriptor's `expiresAt`, formatted once
  * per signing second and lifetime (a presigner signing many URLs in one second formats them once).
  */
+import { PresignError } from '../errors.js';
+
+/**
+ * `X-Amz-Date` is `YYYYMMDDTHHMMSSZ`: four-digit years only. A signing instant before 1970 or a
+ * signature that would outlive 9999-12-31T23:59:59Z has no such form (a `Date` of year 10000
+ * formats as `+010000-...`, one past 8.64e15 ms throws a `RangeError`), so it is refused.
+ */
+const LAST_SECOND = Date.UTC(9999, 11, 31, 23, 59, 59);
 
 /** The strings of one signing second and lifetime. */
 export interface SigningTimes {
@@ -28,6 +36,12 @@ function isoSeconds(ms: number): string {
 /** The times of `signedAt` and `expiresIn`: `previous` itself when it has them, else new ones. */
 export function signingTimes(previous: SigningTimes | undefined, signedAt: number, expiresIn: number): SigningTimes {
   if (previous !== undefined && previous.signedAt === signedAt && previous.expiresIn === expiresIn) return previous;
+  if (!(signedAt >= 0 && signedAt + expiresIn * 1000 <= LAST_SECOND)) {
+    throw new PresignError(
+      'ERR_INVALID_OPTION',
+      `The signing date (signingDate or now()) must be from 1970 on, and the signature must expire by 9999-12-31T23:59:59Z (X-Amz-Date has four-digit years), got ${Number.isFinite(signedAt) ? new Date(Math.max(-8.64e15, Math.min(8.64e15, signedAt))).toISOString() : String(signedAt)}`,
+    );
+  }
   return {
     signedAt,
     expiresIn,

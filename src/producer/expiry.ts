@@ -1,4 +1,5 @@
 import { PresignError } from '../errors.js';
+import { refuse } from '../s3/check.js';
 import { MAX_EXPIRES_IN } from '../s3/limits.js';
 import type { Credentials } from './types.js';
 
@@ -10,10 +11,7 @@ export interface ExpiryPolicy {
 
 export function assertExpiresIn(value: unknown, max: number, what = 'expiresIn'): asserts value is number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_EXPIRES_IN) {
-    throw new PresignError(
-      'ERR_INVALID_EXPIRES',
-      `${what} must be a whole number of seconds from 1 to ${MAX_EXPIRES_IN} (7 days); got ${String(value)}`,
-    );
+    refuse(what, `a whole number of seconds from 1 to ${MAX_EXPIRES_IN} (7 days)`, value, 'ERR_INVALID_EXPIRES');
   }
   if (value > max) {
     throw new PresignError(
@@ -31,7 +29,7 @@ export function effectiveExpiresIn(
   requested: number | undefined,
   policy: ExpiryPolicy,
   signedAt: number,
-  credentials: Credentials,
+  credentials: Pick<Credentials, 'expiration'>,
 ): number {
   const expiresIn = requested ?? policy.defaultExpiresIn;
   if (requested !== undefined) assertExpiresIn(requested, policy.maxExpiresIn);

@@ -12,8 +12,8 @@ import type {
   ListPartsOptions,
   PresignMultipartOptions,
   PresignPartsOptions,
-} from './multipart.js';
-import type { PresignPostOptions } from './post.js';
+} from './multipart/index.js';
+import type { PresignPostOptions } from './post/index.js';
 import type { DeleteOptions, GetOptions, HeadOptions, PresignOptions, PutOptions } from './types.js';
 
 /**
@@ -220,8 +220,12 @@ export interface Presigner {
   presignParts(options: PresignPartsOptions): Promise<PresignedPart[]>;
   /**
    * Completes an upload on the server: CompleteMultipartUpload through the presigner's `client`, with
-   * the parts sorted by part number as S3 requires. When completion fails, the upload is aborted
-   * (best effort) unless `keepOnFailure`, and the completion's error is thrown.
+   * the parts sorted by part number as S3 requires. When S3 refuses the completion, the upload is
+   * aborted unless `keepOnFailure`, and the completion's error is thrown. When no answer came (the
+   * SDK's retries spent) or S3 no longer knows the upload (an earlier attempt may have completed it),
+   * the object is looked at first (HeadObject): one whose ETag is a multipart one of as many parts is
+   * returned as the result, and the upload is never aborted then. The error's `leftOpen` says whether
+   * the upload is still open on S3.
    *
    * @param options The upload (key, upload id) and its parts with their ETags (and checksums).
    * @returns The stored object: bucket, key, ETag, and location and version when S3 gives them.

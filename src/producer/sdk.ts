@@ -9,11 +9,16 @@ import type { Signer } from './signing.js';
 type ClientS3 = typeof import('@aws-sdk/client-s3');
 
 /** The control calls that go through the SDK. */
-export type SdkOperation = 'CreateMultipartUpload' | 'CompleteMultipartUpload' | 'AbortMultipartUpload' | 'ListParts';
+export type SdkOperation =
+  | 'CreateMultipartUpload'
+  | 'CompleteMultipartUpload'
+  | 'AbortMultipartUpload'
+  | 'ListParts'
+  | 'HeadObject';
 
 /** The SDK, loaded only when a call talks to S3 (it is an optional peer dependency). */
-async function sdk(signer: Signer): Promise<{ client: NonNullable<Signer['options']['client']>; s3: ClientS3 }> {
-  const client = signer.options.client;
+async function sdk(signer: Signer): Promise<{ client: NonNullable<Signer['client']>; s3: ClientS3 }> {
+  const client = signer.client;
   if (client === undefined) {
     throw new PresignError(
       'ERR_MISSING_CLIENT',
@@ -24,7 +29,7 @@ async function sdk(signer: Signer): Promise<{ client: NonNullable<Signer['option
     return { client, s3: await import('@aws-sdk/client-s3') };
   } catch (cause) {
     throw new PresignError('ERR_MISSING_CLIENT', 'Multipart calls need the @aws-sdk/client-s3 package', {
-      cause,
+      cause: signer.scrub(cause),
       hint: 'npm install @aws-sdk/client-s3',
     });
   }
@@ -37,19 +42,26 @@ interface SdkError {
   $metadata?: { httpStatusCode?: number; requestId?: string };
 }
 
-/** An SDK failure as a `PresignError` (`ERR_ABORTED` for a cancelled call, `ERR_S3` otherwise). */
-function fromSdk(operation: string, error: unknown, signal: AbortSignal | undefined): PresignError {
-  if (PresignError.is(error)) return error;
+/**
+ * An SDK failure as a `PresignError` (`ERR_ABORTED` for a cancelled call, `ERR_S3` otherwise). Its
+ * cause is a scrubbed copy: the SDK's error holds the signed request (`$response`, with the
+ * `Authorization` and `x-amz-security-token` headers) and S3's fields (`AWSAccessKeyId`,
+ * `StringToSign`, `CanonicalRequest`) that quote the credential and the token.
+ */
+function fromSdk(signer: Signer, operation: string, error: unknown, signal: AbortSignal | undefined): PresignError {
+  if (PresignError.is(error)) return signer.scrub(error) as PresignError;
   const e = (typeof error === 'object' && error !== null ? error : {}) as SdkError;
+  const cause = signer.scrub(error);
   if (signal?.aborted === true || e.name === 'AbortError') {
-    return new PresignError('ERR_ABORTED', `${operation} was aborted`, { cause: error });
+    return new PresignError('ERR_ABORTED', `${operation} was aborted`, { cause });
   }
-  const s3Code = e.Code ?? e.name;
+  const rawCode = e.Code ?? e.name;
+  const s3Code = typeof rawCode === 'string' ? (signer.scrub(rawCode) as string) : undefined;
   const status = e.$metadata?.httpStatusCode;
   const details = [s3Code, status === undefined ? undefined : `HTTP ${status}`].filter(Boolean).join(', ');
-  const options: ConstructorParameters<typeof PresignError>[2] = { cause: error };
+  const options: ConstructorParameters<typeof PresignError>[2] = { cause };
   if (s3Code !== undefined) options.s3Code = s3Code;
-  if (typeof e.message === 'string') options.s3Message = e.message;
+  if (typeof e.message === 'string') options.s3Message = signer.scrub(e.message) as string;
   if (status !== undefined) options.status = status;
   if (e.$metadata?.requestId !== undefined) options.requestId = e.$metadata.requestId;
   return new PresignError('ERR_S3', `${operation} failed${details ? ` (${details})` : ''}`, options);
@@ -68,6 +80,6 @@ export async function sendCommand<T>(
   try {
     return (await client.send(new Command(input), signal === undefined ? undefined : { abortSignal: signal })) as T;
   } catch (error) {
-    throw fromSdk(operation, error, signal);
+    throw fromSdk(signer, operation, error, signal);
   }
 }

@@ -7,8 +7,9 @@
 import type { PresignedMethod, PresignedRequest } from '../contract/request.js';
 import type { BucketTarget } from '../s3/endpoint.js';
 import { signQuery } from '../sigv4/presign.js';
+import type { CredentialSnapshot } from './credentials.js';
 import type { RequestParts } from './requests.js';
-import type { Credentials, PresignerOptions } from './types.js';
+import type { S3ClientLike } from './types.js';
 
 /** One request to sign, after the operation's options became query and headers. */
 export interface SignRequest extends RequestParts {
@@ -21,7 +22,8 @@ export interface SignRequest extends RequestParts {
 
 /** Everything a signature needs at one instant (see {@link Signer.signingContext}). */
 export interface SigningContext {
-  credentials: Credentials;
+  /** The snapshot's key id, session token and expiration: what travels (the secret never does). */
+  credentials: CredentialSnapshot['identity'];
   region: string;
   service: string;
   target: (bucket: string) => BucketTarget;
@@ -36,14 +38,21 @@ export interface SigningContext {
   signingKey: Buffer;
 }
 
-/** What an operation needs of the presigner: its options, its bucket rule and its signing step. */
+/** What an operation needs of the presigner: its client, its bucket rule, its signing step. */
 export interface Signer {
-  readonly options: PresignerOptions;
+  /** The SDK client of the presigner's options, when there is one (the multipart control calls). */
+  readonly client: S3ClientLike | undefined;
+  /**
+   * A foreign error (an SDK client's, say) made safe to pass on as a `cause`: see `scrubError`; the
+   * presigner's own secrets are removed too.
+   */
+  scrub(error: unknown): unknown;
   /** The bucket the call names, or the presigner's, checked. */
   bucketOf(bucket: string | undefined): string;
   /**
-   * What any signature needs at one instant: credentials checked, lifetime settled, the day's signing
-   * key. Synchronous when nothing needs resolving (static credentials).
+   * What any signature needs at one instant: a snapshot of the credentials, the signing time (read
+   * after they resolved, unless `signingDate` pins it), lifetime settled, the day's signing key.
+   * Synchronous when nothing needs resolving (static credentials).
    */
   signingContext(
     signingDate: Date | undefined,

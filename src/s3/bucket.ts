@@ -1,4 +1,5 @@
 import { PresignError } from '../errors.js';
+import { describe } from './check.js';
 
 /**
  * General purpose bucket naming rules:
@@ -16,7 +17,7 @@ export function assertBucketName(bucket: unknown): asserts bucket is string {
   if (typeof bucket !== 'string' || bucket === '') {
     throw new PresignError(
       'ERR_INVALID_BUCKET',
-      'A bucket name is required: pass `bucket` to the call or to createPresigner',
+      `A bucket name is required: pass \`bucket\` (a string) to the call or to createPresigner; got ${describe(bucket)}`,
     );
   }
   const why = !BUCKET.test(bucket)
@@ -31,7 +32,7 @@ export function assertBucketName(bucket: unknown): asserts bucket is string {
             ? 'it ends with a suffix S3 reserves'
             : undefined;
   if (why !== undefined) {
-    throw new PresignError('ERR_INVALID_BUCKET', `Invalid bucket name ${JSON.stringify(bucket)}: ${why}`);
+    throw new PresignError('ERR_INVALID_BUCKET', `Invalid bucket name ${describe(bucket)}: ${why}`);
   }
   if (checked.size > 1024) checked.clear();
   checked.add(bucket);

@@ -1,4 +1,5 @@
 import { PresignError } from '../errors.js';
+import { describe, readObject, readStringRecord, refuse } from './check.js';
 import { MAX_METADATA_BYTES } from './limits.js';
 
 /** RFC 9110 token: the characters a header name may use. */
@@ -52,22 +53,25 @@ export const CHECKSUM_BYTES = { CRC32: 4, CRC32C: 4, CRC64NVME: 8, SHA1: 20, SHA
 export type ChecksumAlgorithm = keyof typeof CHECKSUM_BYTES;
 
 export function assertHeaderName(name: string): void {
-  if (!TOKEN.test(name)) {
+  if (typeof name !== 'string' || !TOKEN.test(name)) {
     throw new PresignError('ERR_INVALID_HEADER', `${JSON.stringify(name)} is not a valid HTTP header name`);
   }
 }
 
 /**
  * Returns the value as SigV4 canonicalises it (trimmed, runs of spaces folded), so the value the
- * descriptor carries is the one that was signed. Refuses CR/LF and anything but printable ASCII.
+ * descriptor carries is the one that was signed. Refuses anything but a string (numbers only with
+ * `numbers`, for the generic `headers` whose type takes them: finite ones), CR/LF and anything but
+ * printable ASCII.
  */
 export function headerValue(
   name: string,
   value: unknown,
   code: 'ERR_INVALID_HEADER' | 'ERR_INVALID_METADATA' = 'ERR_INVALID_HEADER',
+  numbers = false,
 ): string {
-  if (typeof value !== 'string' && typeof value !== 'number') {
-    throw new PresignError(code, `The value of ${name} must be a string`);
+  if (typeof value !== 'string' && !(numbers && typeof value === 'number' && Number.isFinite(value))) {
+    refuse(`The value of ${name}`, numbers ? 'a string or a finite number' : 'a string', value, code);
   }
   const text = String(value);
   if (CR_LF.test(text)) {
@@ -86,10 +90,9 @@ export function headerValue(
 }
 
 /** `x-amz-meta-*` headers from a metadata record: names lower-cased, values ASCII, 2 KB in all. */
-export function metadataHeaders(metadata: Readonly<Record<string, string>>, into: Record<string, string>): void {
+export function metadataHeaders(metadata: unknown, into: Record<string, string>): void {
   let bytes = 0;
-  for (const [rawName, rawValue] of Object.entries(metadata)) {
-    if (rawValue === undefined) continue;
+  for (const [rawName, rawValue] of readStringRecord('metadata', metadata, 'ERR_INVALID_METADATA')) {
     if (!TOKEN.test(rawName)) {
       throw new PresignError(
         'ERR_INVALID_METADATA',
@@ -97,7 +100,7 @@ export function metadataHeaders(metadata: Readonly<Record<string, string>>, into
       );
     }
     const name = `x-amz-meta-${rawName.toLowerCase()}`;
-    if (name in into) {
+    if (Object.hasOwn(into, name)) {
       throw new PresignError(
         'ERR_INVALID_METADATA',
         `Metadata name ${JSON.stringify(rawName)} is given twice (names are case-insensitive)`,
@@ -122,28 +125,33 @@ export function isBase64OfLength(value: unknown, bytes: number): value is string
   return typeof value === 'string' && value.length === Math.ceil(bytes / 3) * 4 && BASE64.test(value);
 }
 
-export function checksumHeader(checksum: { algorithm: ChecksumAlgorithm; value: string }): [string, string] {
-  const bytes = CHECKSUM_BYTES[checksum?.algorithm];
-  if (bytes === undefined) {
-    throw new PresignError(
+/** Whether `value` names a checksum algorithm (own keys only: `toString` is not one). */
+export function isChecksumAlgorithm(value: unknown): value is ChecksumAlgorithm {
+  return typeof value === 'string' && Object.hasOwn(CHECKSUM_BYTES, value);
+}
+
+export function checksumHeader(checksum: unknown, what = 'checksum'): [string, string] {
+  const { algorithm, value } = readObject(what, 'an object { algorithm, value }', checksum, 'ERR_INVALID_CHECKSUM');
+  if (!isChecksumAlgorithm(algorithm)) {
+    refuse(`${what}.algorithm`, `one of ${Object.keys(CHECKSUM_BYTES).join(', ')}`, algorithm, 'ERR_INVALID_CHECKSUM');
+  }
+  const bytes = CHECKSUM_BYTES[algorithm];
+  if (!isBase64OfLength(value, bytes)) {
+    refuse(
+      `A ${algorithm} checksum`,
+      `the base64 of ${bytes} bytes (${Math.ceil(bytes / 3) * 4} characters)`,
+      value,
       'ERR_INVALID_CHECKSUM',
-      `Unknown checksum algorithm ${JSON.stringify(checksum?.algorithm)}; use one of ${Object.keys(CHECKSUM_BYTES).join(', ')}`,
     );
   }
-  if (!isBase64OfLength(checksum.value, bytes)) {
-    throw new PresignError(
-      'ERR_INVALID_CHECKSUM',
-      `A ${checksum.algorithm} checksum is the base64 of ${bytes} bytes (${Math.ceil(bytes / 3) * 4} characters)`,
-    );
-  }
-  return [`x-amz-checksum-${checksum.algorithm.toLowerCase()}`, checksum.value];
+  return [`x-amz-checksum-${algorithm.toLowerCase()}`, value];
 }
 
 export function oneOf<T extends string>(what: string, value: unknown, allowed: readonly T[]): T {
-  if (!allowed.includes(value as T)) {
+  if (typeof value !== 'string' || !allowed.includes(value as T)) {
     throw new PresignError(
       'ERR_INVALID_OPTION',
-      `Unknown ${what} ${JSON.stringify(value)}; use one of ${allowed.join(', ')}`,
+      `${what} must be one of ${allowed.join(', ')}, got ${describe(value)}`,
     );
   }
   return value as T;

@@ -1,4 +1,5 @@
 import { PresignError } from '../errors.js';
+import { refuse } from './check.js';
 import { MAX_KEY_BYTES } from './limits.js';
 
 // Control characters cannot travel in a URL path reliably (C0 and DEL).
@@ -17,9 +18,8 @@ const encoder = new TextEncoder();
  * never be reached. Keys are never normalised: NFC and NFD spellings are different keys.
  */
 export function assertObjectKey(key: unknown): asserts key is string {
-  if (typeof key !== 'string' || key === '') {
-    throw new PresignError('ERR_INVALID_KEY', 'An object key is required and must be a non-empty string');
-  }
+  if (typeof key !== 'string' || key === '')
+    refuse('key', 'a non-empty string (the object key)', key, 'ERR_INVALID_KEY');
   // Most keys are unreserved ASCII and slashes: one pattern rules out control characters and
   // surrogates, the length is the byte length, and only dot segments are left to check.
   if (PLAIN.test(key) && key.length <= MAX_KEY_BYTES && !DOT_SEGMENT.test(key)) return;

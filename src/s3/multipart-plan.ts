@@ -19,6 +19,11 @@ export interface PartPlan {
   partCount: number;
 }
 
+/** A value for a message: numbers as they are, anything else by its type (String() of an object may throw). */
+function shown(value: unknown): string {
+  return typeof value === 'number' ? String(value) : value === null ? 'null' : typeof value;
+}
+
 function format(bytes: number): string {
   if (bytes >= 1024 ** 4 && bytes % 1024 ** 4 === 0) return `${bytes / 1024 ** 4} TiB`;
   if (bytes >= 1024 ** 3 && bytes % 1024 ** 3 === 0) return `${bytes / 1024 ** 3} GiB`;
@@ -35,7 +40,7 @@ function format(bytes: number): string {
  */
 export function planParts(size: number, partSize?: number): PartPlan {
   if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
-    throw new PresignError('ERR_INVALID_OPTION', `size must be a whole number of bytes >= 0; got ${String(size)}`);
+    throw new PresignError('ERR_INVALID_OPTION', `size must be a whole number of bytes >= 0; got ${shown(size)}`);
   }
   if (size > MAX_OBJECT_SIZE) {
     throw new PresignError(
@@ -57,7 +62,7 @@ export function planParts(size: number, partSize?: number): PartPlan {
     ) {
       throw new PresignError(
         'ERR_INVALID_PART_SIZE',
-        `partSize must be a whole number of bytes from ${format(MIN_PART_SIZE)} to ${format(MAX_PART_SIZE)} (S3's part limits); got ${String(partSize)}`,
+        `partSize must be a whole number of bytes from ${format(MIN_PART_SIZE)} to ${format(MAX_PART_SIZE)} (S3's part limits); got ${shown(partSize)}`,
       );
     }
     if (Math.ceil(size / partSize) > MAX_PARTS) {
@@ -84,7 +89,7 @@ export function assertPartNumber(partNumber: unknown, partCount: number = MAX_PA
   if (typeof partNumber !== 'number' || !Number.isInteger(partNumber) || partNumber < 1 || partNumber > partCount) {
     throw new PresignError(
       'ERR_INVALID_OPTION',
-      `A part number must be a whole number from 1 to ${partCount}; got ${String(partNumber)}`,
+      `A part number must be a whole number from 1 to ${partCount}; got ${shown(partNumber)}`,
     );
   }
 }

@@ -1,11 +1,13 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { createPresigner, type Presigner, type PresignerOptions } from '../../src/index.js';
-import { S3RVER_CREDENTIALS, TEST_BUCKET, TEST_REGION } from './s3-server.js';
+import { CANARY } from './canary.js';
+import { TEST_BUCKET, TEST_REGION } from './s3-server.js';
 
 /**
  * The presigner the integration and browser tests sign with, built through the public
  * `createPresigner`: the local s3rver at `endpoint` (`startS3().endpoint`, or a fault proxy in front
- * of it), its credentials, region and bucket, path style. `overrides` replace any of those or add
+ * of it), the canary credentials (test/helpers/canary.ts, which s3rver accepts), its region and
+ * bucket, path style. `overrides` replace any of those or add
  * other options (`now`, `expiresIn`, temporary `credentials`, ...).
  */
 export function localPresigner(endpoint: string, overrides: Partial<PresignerOptions> = {}): Presigner {
@@ -13,15 +15,15 @@ export function localPresigner(endpoint: string, overrides: Partial<PresignerOpt
     region: TEST_REGION,
     endpoint,
     forcePathStyle: true,
-    credentials: S3RVER_CREDENTIALS,
+    credentials: CANARY,
     bucket: TEST_BUCKET,
     ...overrides,
   });
 }
 
-/** An `@aws-sdk/client-s3` client for the local s3rver at `endpoint` (path style, its credentials). */
+/** An `@aws-sdk/client-s3` client for the local s3rver at `endpoint` (path style, the canary credentials). */
 function localClient(endpoint: string): S3Client {
-  return new S3Client({ region: TEST_REGION, endpoint, forcePathStyle: true, credentials: S3RVER_CREDENTIALS });
+  return new S3Client({ region: TEST_REGION, endpoint, forcePathStyle: true, credentials: { ...CANARY } });
 }
 
 /**

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PresignedRequest } from '../../src/index.js';
+import { CANARY } from '../helpers/canary.js';
 import { localClientPresigner, localPresigner } from '../helpers/presigner.js';
-import { type RunningS3, S3RVER_CREDENTIALS, startS3 } from '../helpers/s3-server.js';
+import { type RunningS3, startS3 } from '../helpers/s3-server.js';
 
 let s3: RunningS3;
 beforeAll(async () => {
@@ -13,7 +14,9 @@ afterAll(async () => {
 });
 
 function presigner(extra: { sessionToken?: string } = {}) {
-  return localPresigner(s3.endpoint, { credentials: { ...S3RVER_CREDENTIALS, ...extra } });
+  // The canary key pair (s3rver knows it), with or without a session token.
+  const { accessKeyId, secretAccessKey } = CANARY;
+  return localPresigner(s3.endpoint, { credentials: { accessKeyId, secretAccessKey, ...extra } });
 }
 
 function send(r: PresignedRequest, body?: string, headers: Record<string, string> = r.headers) {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Progress } from '../../src/consumer/index.js';
 import { type MultipartOptions, type MultipartUpload, uploadMultipart } from '../../src/consumer/multipart/index.js';
 import { createPresigner, type PresignedMultipart, type PresignedRequest } from '../../src/index.js';
+import { fakeS3, s3Error } from '../helpers/fake-s3.js';
 import { rejection } from '../helpers/rejection.js';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
@@ -14,75 +15,6 @@ const SHA = 'n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=';
 const presigner = createPresigner({ region: 'eu-west-1', credentials, bucket: 'bucket-1', now: () => signedAt });
 const KEY = 'k.bin';
 const UPLOAD_ID = 'U1';
-
-interface Call {
-  method: string;
-  partNumber: number | undefined;
-  body: string;
-  signal: AbortSignal | undefined;
-}
-
-/** An answer now, one that comes later, a request that never ends, or a network failure. */
-type Answer = Response | Promise<Response> | 'hang' | Error;
-
-/**
- * An in-memory S3 behind `fetch`: it reads every body, records the calls, and answers each with
- * `answer(call, attempt)` (default: 200 and an ETag for parts, a result for complete, 204 for abort).
- */
-function fakeS3(answer: (call: Call, attempt: number) => Answer | undefined = () => undefined) {
-  const calls: Call[] = [];
-  const attempts = new Map<string, number>();
-  let inFlight = 0;
-  let maxInFlight = 0;
-  const fetch = (async (input: string | URL, init: RequestInit = {}) => {
-    const url = new URL(String(input));
-    const method = init.method ?? 'GET';
-    const n = url.searchParams.get('partNumber');
-    inFlight++;
-    maxInFlight = Math.max(maxInFlight, inFlight);
-    try {
-      const body = init.body ? Buffer.from(await new Response(init.body as BodyInit).arrayBuffer()).toString() : '';
-      const call: Call = {
-        method,
-        partNumber: n === null ? undefined : Number(n),
-        body,
-        signal: init.signal ?? undefined,
-      };
-      calls.push(call);
-      const id = `${method}${n ?? ''}`;
-      const attempt = (attempts.get(id) ?? 0) + 1;
-      attempts.set(id, attempt);
-      const chosen = answer(call, attempt);
-      if (chosen === 'hang') {
-        return await new Promise<Response>((_, reject) => {
-          const stop = () => reject(new DOMException('aborted', 'AbortError'));
-          if (init.signal?.aborted) stop();
-          init.signal?.addEventListener('abort', stop);
-        });
-      }
-      if (chosen instanceof Error) throw chosen;
-      if (chosen) return await chosen;
-      if (method === 'PUT') return new Response(null, { status: 200, headers: { etag: `"etag-${n}"` } });
-      if (method === 'POST') {
-        return new Response(
-          '<?xml version="1.0"?><CompleteMultipartUploadResult><Location>https://b/k.bin</Location><ETag>&quot;whole-3&quot;</ETag></CompleteMultipartUploadResult>',
-          { status: 200 },
-        );
-      }
-      return new Response(null, { status: 204 });
-    } finally {
-      inFlight--;
-    }
-  }) as typeof globalThis.fetch;
-  return {
-    fetch,
-    calls,
-    parts: () => calls.filter((c) => c.method === 'PUT').map((c) => c.partNumber),
-    get maxInFlight() {
-      return maxInFlight;
-    },
-  };
-}
 
 async function sign(
   partNumbers: number[],
@@ -133,17 +65,6 @@ function body(units: number): Uint8Array {
 
 function options(s3: ReturnType<typeof fakeS3>, more: MultipartOptions = {}): MultipartOptions {
   return { fetch: s3.fetch, now, retry: { limit: 2, backoffLimit: 0 }, ...more };
-}
-
-/** An S3 error answer; `fields` are more elements of `<Error>`, as S3 adds them to some codes. */
-function s3Error(status: number, code: string, message = 'injected', fields = ''): Response {
-  return new Response(
-    `<Error><Code>${code}</Code><Message>${message}</Message>${fields}<RequestId>R1</RequestId></Error>`,
-    {
-      status,
-      headers: { 'content-type': 'application/xml' },
-    },
-  );
 }
 
 describe('uploadMultipart', () => {

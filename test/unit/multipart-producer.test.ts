@@ -2,6 +2,7 @@ import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
+  HeadObjectCommand,
   ListPartsCommand,
   S3Client,
   S3ServiceException,
@@ -119,6 +120,11 @@ describe('presignMultipart', () => {
     expect(upload.complete.headers).toEqual({});
     expect(upload.abort.method).toBe('DELETE');
     expect(new URL(upload.abort.url).searchParams.get('uploadId')).toBe('up/1+=');
+    // A HEAD of the object, for the consumer to see whether a completion whose answer was lost took effect.
+    expect(upload.head.method).toBe('HEAD');
+    expect(new URL(upload.head.url).pathname).toBe(new URL(upload.complete.url).pathname);
+    expect(new URL(upload.head.url).searchParams.has('uploadId')).toBe(false);
+    expect(upload.head.expiresAt).toBe(upload.expiresAt);
     // The result is plain JSON: a server hands it to a browser as is.
     expect(JSON.parse(JSON.stringify(upload))).toEqual(upload);
   });
@@ -377,7 +383,8 @@ describe('completeMultipart', () => {
     s3.on(CompleteMultipartUploadCommand).rejects(s3Error('InvalidPart', 400));
     s3.on(AbortMultipartUploadCommand).resolves({});
     const error = await rejection(presigner().completeMultipart({ key: 'k', uploadId: 'u1', parts }));
-    expect(error).toMatchObject({ code: 'ERR_S3', s3Code: 'InvalidPart', status: 400 });
+    expect(error).toMatchObject({ code: 'ERR_S3', s3Code: 'InvalidPart', status: 400, leftOpen: false });
+    expect(s3.commandCalls(HeadObjectCommand)).toHaveLength(0);
     expect(s3.commandCalls(AbortMultipartUploadCommand)[0]?.args[0].input).toEqual({
       Bucket: 'uploads',
       Key: 'k',
@@ -387,10 +394,35 @@ describe('completeMultipart', () => {
 
   it('throws the completion error, not the abort error, when the abort fails too', async () => {
     s3.on(CompleteMultipartUploadCommand).rejects(s3Error('InvalidPartOrder', 400));
-    s3.on(AbortMultipartUploadCommand).rejects(s3Error('NoSuchUpload', 404));
+    s3.on(AbortMultipartUploadCommand).rejects(s3Error('InternalError', 500));
     const error = await rejection(presigner().completeMultipart({ key: 'k', uploadId: 'u1', parts }));
-    expect(error.s3Code).toBe('InvalidPartOrder');
+    expect(error).toMatchObject({ s3Code: 'InvalidPartOrder', leftOpen: true });
     expect(s3.commandCalls(AbortMultipartUploadCommand)).toHaveLength(1);
+  });
+
+  it('looks at the object when S3 no longer knows the upload (a lost answer, then a retry), and succeeds without aborting', async () => {
+    s3.on(CompleteMultipartUploadCommand).rejects(s3Error('NoSuchUpload', 404));
+    s3.on(HeadObjectCommand).resolves({ ETag: '"9b2cf535f27731c974343645a3985328-2"', VersionId: 'v2' });
+    const done = await presigner().completeMultipart({ key: 'k', uploadId: 'u1', parts });
+    expect(done).toMatchObject({ etag: '"9b2cf535f27731c974343645a3985328-2"', versionId: 'v2' });
+    expect(s3.commandCalls(HeadObjectCommand)[0]?.args[0].input).toEqual({ Bucket: 'uploads', Key: 'k' });
+    expect(s3.commandCalls(AbortMultipartUploadCommand)).toHaveLength(0);
+  });
+
+  it('never aborts an upload whose completion got no answer, and says it may be left open', async () => {
+    s3.on(CompleteMultipartUploadCommand).rejects(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }));
+    s3.on(HeadObjectCommand).rejects(s3Error('NotFound', 404));
+    const error = await rejection(presigner().completeMultipart({ key: 'k', uploadId: 'u1', parts }));
+    expect(error).toMatchObject({ code: 'ERR_S3', leftOpen: true });
+    expect(s3.commandCalls(AbortMultipartUploadCommand)).toHaveLength(0);
+  });
+
+  it('does not take another object for the upload, and reports the upload gone', async () => {
+    s3.on(CompleteMultipartUploadCommand).rejects(s3Error('NoSuchUpload', 404));
+    s3.on(HeadObjectCommand).resolves({ ETag: '"9b2cf535f27731c974343645a3985328"' });
+    const error = await rejection(presigner().completeMultipart({ key: 'k', uploadId: 'u1', parts }));
+    expect(error).toMatchObject({ s3Code: 'NoSuchUpload', leftOpen: false });
+    expect(s3.commandCalls(AbortMultipartUploadCommand)).toHaveLength(0);
   });
 
   it('keeps the upload when completion fails with keepOnFailure', async () => {

@@ -218,7 +218,7 @@ describe('presignPost fields and policy', () => {
     const post = await presigner.presignPost({
       key: 'a.txt',
       contentType: 'text/plain',
-      tagging: { project: 'a&b' },
+      tagging: { project: 'a+b @x' },
       checksum: { algorithm: 'SHA256', value: 'n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=' },
       signingDate: NOW,
     });
@@ -236,7 +236,7 @@ describe('presignPost fields and policy', () => {
       'x-amz-signature',
     ]);
     expect(post.fields.tagging).toBe(
-      '<Tagging><TagSet><Tag><Key>project</Key><Value>a&amp;b</Value></Tag></TagSet></Tagging>',
+      '<Tagging><TagSet><Tag><Key>project</Key><Value>a+b @x</Value></Tag></TagSet></Tagging>',
     );
     expect(post.fields['x-amz-credential']).toBe('AKIDEXAMPLE/20261129/eu-west-1/s3/aws4_request');
     expect(post.fields['x-amz-date']).toBe('20261129T010203Z');

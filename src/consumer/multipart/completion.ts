@@ -1,17 +1,26 @@
 /**
- * The last steps of a multipart upload on S3 itself: CompleteMultipartUpload with the parts' XML, and
- * AbortMultipartUpload, each through the signed request the upload carries.
+ * The last steps of a multipart upload on S3 itself: CompleteMultipartUpload with the parts' XML,
+ * AbortMultipartUpload, and the HEAD that tells whether a completion whose answer was lost took
+ * effect, each through the signed request the upload carries.
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html
  */
 import type { CompletedPart } from '../../contract/multipart.js';
-import type { PresignedRequest } from '../../contract/request.js';
+import type { PresignedMethod, PresignedRequest } from '../../contract/request.js';
+import { isPresignError } from '../../errors.js';
 import { completeMultipartXml, isErrorXml, xmlElement } from '../../s3/xml.js';
-import { exchange } from '../exchange.js';
+import { type ExchangeSteps, exchange } from '../exchange.js';
 import { withRetry } from '../retry.js';
-import { s3Answer, s3Error } from '../s3-error.js';
+import { networkError, s3Answer, s3Error } from '../s3-error.js';
 import { send } from '../transport.js';
 import type { RequestOptions } from '../types.js';
 import type { CompletionAnswer } from './types.js';
+
+/** Exchange steps that send the request with `body`, bytes in memory, on every attempt. */
+const sendAs = (method: PresignedMethod, options: RequestOptions, body?: Uint8Array): ExchangeSteps => ({
+  method,
+  attempt: ({ request: { url }, headers, signal }) =>
+    send({ method, url, headers, body, size: body?.byteLength, signal, fetch: options.fetch }),
+});
 
 /** Statuses that S3's error codes stand for, when they arrive in the body of a 200. */
 const CODE_STATUS: Record<string, number> = { InternalError: 500, ServiceUnavailable: 503, SlowDown: 503 };
@@ -33,39 +42,74 @@ function completionAnswer(xml: string, response: Response, url: string): Complet
   };
 }
 
+/** A CompleteMultipartUpload to send. */
+export interface Completion {
+  complete: PresignedRequest;
+  parts: readonly CompletedPart[];
+  checksumAlgorithm: string | undefined;
+  /** Told when an attempt got no answer, or a cut-off one: it may have completed the upload on S3. */
+  onAnswerLost(): void;
+}
+
 /**
  * Completes with the presigned `complete`, retried as the options say (S3 documents that retrying a
  * completion is safe, unlike most POSTs). `options.refresh` re-signs it.
  */
-export function completeOnS3(
-  complete: PresignedRequest,
-  parts: readonly CompletedPart[],
-  checksumAlgorithm: string | undefined,
-  options: RequestOptions,
-): Promise<CompletionAnswer> {
-  const xml = new TextEncoder().encode(completeMultipartXml(parts, checksumAlgorithm));
+export function completeOnS3(completion: Completion, options: RequestOptions): Promise<CompletionAnswer> {
+  const { complete } = completion;
+  const body = new TextEncoder().encode(completeMultipartXml(completion.parts, completion.checksumAlgorithm));
+  const attempt = async (signal: AbortSignal) => {
+    const response = await exchange(complete, { ...options, signal, retry: 0 }, sendAs('POST', options, body));
+    // A body cut off after the 200 is an answer lost on the way, like no answer at all.
+    const answer = await response.text().catch((cause) => {
+      throw networkError(cause, 'POST', complete.url, signal);
+    });
+    return completionAnswer(answer, response, complete.url);
+  };
   return withRetry(
-    async ({ signal }) => {
-      const response = await exchange(
-        complete,
-        { ...options, signal, retry: 0 },
-        {
-          method: 'POST',
-          attempt: ({ request: { url }, headers, signal }) =>
-            send({ method: 'POST', url, headers, body: xml, size: xml.byteLength, signal, fetch: options.fetch }),
-        },
-      );
-      return completionAnswer(await response.text(), response, complete.url);
-    },
+    ({ signal }) =>
+      attempt(signal).catch((error: unknown) => {
+        if (isPresignError(error, 'ERR_NETWORK')) completion.onAnswerLost();
+        throw error;
+      }),
     { retry: options.retry, signal: options.signal },
   );
 }
 
-/** Aborts with the presigned `abort`; `options.refresh` re-signs it. */
+/** S3's answer to a request for an upload that is no longer open: completed, or aborted. */
+export const isNoSuchUpload = (error: unknown): boolean =>
+  isPresignError(error, 'ERR_S3') && error.s3Code === 'NoSuchUpload';
+
+/**
+ * Aborts with the presigned `abort`, retried like every idempotent request; `options.refresh` re-signs
+ * it. An upload S3 no longer knows (a retry after an answer lost, or aborted by someone else) is gone,
+ * which is what was asked.
+ */
 export async function abortOnS3(abort: PresignedRequest, options: RequestOptions): Promise<void> {
-  await exchange(abort, options, {
-    method: 'DELETE',
-    attempt: ({ request: { url }, headers, signal }) =>
-      send({ method: 'DELETE', url, headers, signal, fetch: options.fetch }),
+  await exchange(abort, options, sendAs('DELETE', options)).catch((error: unknown) => {
+    if (!isNoSuchUpload(error)) throw error;
   });
+}
+
+/**
+ * The object this upload made, when S3 holds it: the signed `head` finds an object of the upload's
+ * size whose ETag is a multipart one of as many parts (`"…-N"`). `undefined` when there is none (404)
+ * or it is another one.
+ */
+export async function findCompleted(
+  head: PresignedRequest,
+  expected: { size: number; partCount: number },
+  options: RequestOptions,
+): Promise<CompletionAnswer | undefined> {
+  let response: Response;
+  try {
+    response = await exchange(head, options, sendAs('HEAD', options));
+  } catch (error) {
+    if (isPresignError(error, 'ERR_S3') && error.status === 404) return undefined;
+    throw error;
+  }
+  const etag = response.headers.get('etag') ?? '';
+  const size = Number(response.headers.get('content-length'));
+  if (size !== expected.size || !etag.endsWith(`-${expected.partCount}"`)) return undefined;
+  return { etag, versionId: response.headers.get('x-amz-version-id') ?? undefined };
 }

@@ -5,7 +5,8 @@
  *   sending ──► completing ──► completed
  *      │             │
  *      └─► failed ◄──┘          (the first error, or the caller's abort; the upload is then aborted
- *                                on S3 unless `keepOnFailure`)
+ *                                on S3 unless `keepOnFailure`, or unless a completion may have taken
+ *                                effect without its answer arriving: that is looked at first)
  *
  * Parts are read as Blob slices (never the whole body in memory), `concurrency` in flight, each sent
  * with `upload` (so every part gets its parity and expiry checks, retries, refresh and progress).
@@ -20,14 +21,13 @@ import { abortError } from '../s3-error.js';
 import { onAbort, untilAborted } from '../signal.js';
 import type { RequestOptions } from '../types.js';
 import { upload as uploadOne } from '../upload.js';
-import { abortOnS3, completeOnS3 } from './completion.js';
+import { abortOnS3, completeOnS3, findCompleted, isNoSuchUpload } from './completion.js';
 import { PartSigner } from './part-signer.js';
 import type { PlannedUpload } from './plan.js';
 import type { CompletionAnswer, MultipartOptions, MultipartResult, MultipartState } from './types.js';
 
 const CHECKSUM_HEADER = 'x-amz-checksum-';
-const ETAG_HINT =
-  "the bucket's CORS configuration must expose the header: add <ExposeHeader>ETag</ExposeHeader> (ExposeHeaders: ['ETag'])";
+const ETAG_HINT = "the bucket's CORS must expose it: <ExposeHeader>ETag</ExposeHeader>";
 
 export type Phase =
   | { name: 'sending' }
@@ -64,6 +64,12 @@ export class MultipartSession {
   /** Index in `planned.todo` of the next part to send. */
   #next = 0;
   readonly #report: (bytes: number, total: number, final?: boolean) => void;
+  /**
+   * What a failed completion left on S3, when it is not simply open: `unknown` when its answer was
+   * lost and the object was not found (S3 may still be completing it: never abort then), `gone`
+   * when S3 no longer knows the upload.
+   */
+  #completion: 'unknown' | 'gone' | undefined;
 
   readonly #upload: MultipartUpload;
   readonly #planned: PlannedUpload;
@@ -104,10 +110,12 @@ export class MultipartSession {
           return this.#result(answer ?? undefined);
         }
       }
-      await this.#abort();
+      const leftOpen = await this.#abort();
       // The caller's abort is what the caller is told of, whatever failed before it.
       const { phase } = this;
-      throw signal?.aborted ? abortError(signal) : phase.name === 'failed' ? phase.error : phase;
+      const error = signal?.aborted ? abortError(signal) : phase.name === 'failed' ? phase.error : phase;
+      if (PresignError.is(error)) Object.assign(error, { leftOpen });
+      throw error;
     } finally {
       unhook();
     }
@@ -165,7 +173,7 @@ export class MultipartSession {
       if (etag === undefined) {
         throw new PresignError(
           'ERR_ETAG_UNREADABLE',
-          `S3 stored part ${n}, but its ETag is not readable here, and the upload cannot be completed without it`,
+          `S3 stored part ${n}, but its ETag, which the completion needs, is not readable here`,
           { hint: ETAG_HINT },
         );
       }
@@ -181,40 +189,67 @@ export class MultipartSession {
     this.#publish();
   }
 
-  /** Completes with the caller's `complete`, or with the presigned one. */
-  #complete(): Promise<CompletionAnswer | undefined> {
-    const { complete, signRequest } = this.#options;
-    const parts = this.#parts();
-    if (complete) return complete(parts);
-    return completeOnS3(
-      this.#upload.complete!,
-      parts,
-      checksumAlgorithmOf(this.#upload, this.#signer.signed.values()),
-      {
-        ...this.#common,
-        signal: this.#controller.signal,
-        refresh: signRequest && (() => signRequest('complete')),
-      },
-    );
+  /** What a request for the upload itself (complete, head, abort) is sent with. */
+  #requestOptions(kind: 'complete' | 'abort' | 'head', signal?: AbortSignal): RequestOptions {
+    const { signRequest } = this.#options;
+    return { ...this.#common, signal, refresh: signRequest && (() => signRequest(kind)) };
   }
 
   /**
-   * Aborts the upload on S3, best effort, unless `keepOnFailure`: the first error is what the caller
-   * needs, and a lifecycle rule (AbortIncompleteMultipartUpload) removes what this could not. Not tied
-   * to the caller's signal: an abort must still reach S3 after the caller aborted.
+   * Completes with the caller's `complete`, or with the presigned one. A completion may reach S3 and
+   * its answer be lost (no answer, or a body cut off): when one was, or S3 no longer knows the upload,
+   * the object is looked for before anything else, and an upload S3 completed is a success.
    */
-  async #abort(): Promise<void> {
-    const { abort, keepOnFailure, signRequest } = this.#options;
-    if (keepOnFailure) return;
+  async #complete(): Promise<CompletionAnswer | undefined> {
+    const parts = this.#parts();
+    if (this.#options.complete) return this.#options.complete(parts);
+    const { signal } = this.#controller;
+    const upload = this.#upload;
+    let answerLost = false;
+    try {
+      const completion = {
+        complete: upload.complete!,
+        parts,
+        checksumAlgorithm: checksumAlgorithmOf(upload, this.#signer.signed.values()),
+        onAnswerLost: () => {
+          answerLost = true;
+        },
+      };
+      return await completeOnS3(completion, this.#requestOptions('complete', signal));
+    } catch (error) {
+      const gone = isNoSuchUpload(error);
+      if (!gone && !answerLost) throw error;
+      // Whatever S3 said last, an earlier attempt may have completed the upload: look for it. An upload
+      // S3 no longer knows needs no abort; one whose fate is unknown must not get one (S3 may still be
+      // completing it).
+      this.#completion = gone ? 'gone' : 'unknown';
+      const found =
+        upload.head &&
+        (await findCompleted(upload.head, this.#planned.plan, this.#requestOptions('head', signal)).catch(
+          () => undefined,
+        ));
+      if (found) return found;
+      throw error;
+    }
+  }
+
+  /**
+   * Aborts the upload on S3 (retried), unless `keepOnFailure` or a completion may be under way, and
+   * says whether it is left open. A failed abort does not replace the first error, which is what the
+   * caller needs. Not tied to the caller's signal: an abort must still reach S3 after the caller aborted.
+   */
+  async #abort(): Promise<boolean> {
+    const { abort } = this.#options;
+    if (this.#completion === 'gone') return false;
+    if (this.#options.keepOnFailure || this.#completion === 'unknown') return true;
     try {
       if (abort) await abort();
-      else if (this.#upload.abort) {
-        await abortOnS3(this.#upload.abort, {
-          ...this.#common,
-          refresh: signRequest && (() => signRequest('abort')),
-        });
-      }
-    } catch {}
+      else if (this.#upload.abort) await abortOnS3(this.#upload.abort, this.#requestOptions('abort'));
+      else return true;
+      return false;
+    } catch {
+      return true;
+    }
   }
 
   /** Parts S3 holds, sorted by part number. */
@@ -235,18 +270,14 @@ export class MultipartSession {
   #publish(): void {
     const { uploadId, bucket, key } = this.#upload;
     const { size, partSize, partCount } = this.#planned.plan;
-    const state: MultipartState = { uploadId, size, partSize, partCount, parts: this.#parts() };
-    if (bucket !== undefined) state.bucket = bucket;
-    if (key !== undefined) state.key = key;
+    const state: MultipartState = { bucket, key, uploadId, size, partSize, partCount, parts: this.#parts() };
     try {
       this.#options.onState?.(state);
     } catch {}
   }
 
   #result(answer: CompletionAnswer | undefined): MultipartResult {
-    const result: MultipartResult = { etag: answer?.etag ?? '', parts: this.#parts() };
-    if (answer?.location) result.location = answer.location;
-    if (answer?.versionId) result.versionId = answer.versionId;
-    return result;
+    const { etag = '', location, versionId } = answer ?? {};
+    return { etag, location: location || undefined, versionId: versionId || undefined, parts: this.#parts() };
   }
 }

@@ -78,10 +78,11 @@ export interface MultipartOptions extends TransferOptions {
    */
   abort?: (() => Promise<void>) | undefined;
   /**
-   * Signs the complete or abort request again when the upload's one expired.
+   * Signs the upload's complete, abort or head request again when the one it carries expired
+   * (`presignMultipart` returns all three; `head` is a signed HEAD of the object).
    * @example (kind) => fetch(`/uploads/${id}/${kind}`).then((r) => r.json())
    */
-  signRequest?: ((kind: 'complete' | 'abort') => Promise<PresignedRequest>) | undefined;
+  signRequest?: ((kind: 'complete' | 'abort' | 'head') => Promise<PresignedRequest>) | undefined;
   /**
    * Parts S3 already holds (from `listParts` on your server, or saved from `onState`): they are
    * skipped, and only the rest is sent.

@@ -9,7 +9,7 @@ import { planParts } from '../../s3/multipart-plan.js';
 import { objectHeaders, type RequestParts } from '../requests.js';
 import { sendCommand } from '../sdk.js';
 import type { Signer } from '../signing.js';
-import { assertAlgorithm, assertOptions } from './checks.js';
+import { assertAlgorithm, assertChecksums, assertOptions } from './checks.js';
 import { abortQuietly } from './control.js';
 import type { PresignMultipartOptions } from './options.js';
 import { partHeaders, signPartBatch, signUploadRequest } from './parts.js';
@@ -56,19 +56,17 @@ function createInput(options: PresignMultipartOptions, bucket: string): Record<s
  * fails after it was created.
  */
 export async function presignMultipart(signer: Signer, options: PresignMultipartOptions): Promise<PresignedMultipart> {
-  assertOptions(options);
+  assertOptions(options, 'presignMultipart');
   assertObjectKey(options.key);
+  assertChecksums(options.checksums);
   const bucket = signer.bucketOf(options.bucket);
   const plan = planParts(options.size, options.partSize);
   const input = createInput(options, bucket);
   const checksumAlgorithm = options.checksumAlgorithm;
   let count: number;
   if (options.initialParts !== undefined) {
-    const n = options.initialParts;
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
-      throw new PresignError('ERR_INVALID_OPTION', `initialParts must be a whole number >= 0; got ${String(n)}`);
-    }
-    count = Math.min(n, plan.partCount);
+    // A whole number >= 0: checked by assertOptions.
+    count = Math.min(options.initialParts, plan.partCount);
   } else if (checksumAlgorithm !== undefined) {
     count = 0;
     while (count < plan.partCount && options.checksums?.[count + 1] !== undefined) count++;
@@ -83,12 +81,11 @@ export async function presignMultipart(signer: Signer, options: PresignMultipart
     checksumAlgorithm,
     checksums: options.checksums,
     expiresIn: options.expiresIn,
-    // One instant for every signature of the upload: they all expire together.
-    signingDate: options.signingDate ?? signer.options.now?.() ?? new Date(),
+    signingDate: options.signingDate,
   };
   const headers = partHeaders(partNumbers, signing);
   // Credentials and expiry are checked before S3 is asked to create anything.
-  await signer.signingContext(signing.signingDate, signing.expiresIn);
+  await signer.signingContext(options.signingDate, options.expiresIn);
 
   const created = await sendCommand<{ UploadId?: string }>(signer, 'CreateMultipartUpload', input, options.signal);
   const uploadId = created?.UploadId;
@@ -96,10 +93,22 @@ export async function presignMultipart(signer: Signer, options: PresignMultipart
     throw new PresignError('ERR_S3', 'CreateMultipartUpload answered without an UploadId');
   }
   try {
-    const s = { ...signing, uploadId };
+    // One instant for every signature of the upload, read once it exists (after the credentials
+    // resolved, unless the caller pinned it): they all expire together, none is born old.
+    const { signedAt } = await signer.signingContext(options.signingDate, options.expiresIn);
+    const s = { ...signing, uploadId, signingDate: new Date(signedAt) };
     const parts = await signPartBatch(signer, partNumbers, headers, s);
     const complete = await signUploadRequest(signer, 'POST', s);
     const abort = await signUploadRequest(signer, 'DELETE', s);
+    const head = await signer.sign({
+      method: 'HEAD',
+      bucket,
+      key: options.key,
+      query: [],
+      headers: {},
+      expiresIn: s.expiresIn,
+      signingDate: s.signingDate,
+    });
     const result: PresignedMultipart = {
       bucket,
       key: options.key,
@@ -110,6 +119,7 @@ export async function presignMultipart(signer: Signer, options: PresignMultipart
       parts,
       complete,
       abort,
+      head,
       expiresAt: complete.expiresAt,
     };
     if (checksumAlgorithm !== undefined) result.checksumAlgorithm = checksumAlgorithm;

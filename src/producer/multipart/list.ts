@@ -20,7 +20,7 @@ interface SdkPart {
  * by part number.
  */
 export async function listParts(signer: Signer, options: ListPartsOptions): Promise<ListedPart[]> {
-  assertOptions(options);
+  assertOptions(options, 'listParts');
   assertObjectKey(options.key);
   assertUploadId(options.uploadId);
   const bucket = signer.bucketOf(options.bucket);

@@ -6,13 +6,14 @@
 import type { PresignedPart } from '../../contract/multipart.js';
 import type { PresignedRequest } from '../../contract/request.js';
 import { PresignError } from '../../errors.js';
+import { refuse } from '../../s3/check.js';
 import { type ChecksumAlgorithm, checksumHeader } from '../../s3/headers.js';
 import { assertObjectKey } from '../../s3/key.js';
 import { MAX_PARTS } from '../../s3/limits.js';
 import { assertPartNumber, type PartPlan, partRange, planParts } from '../../s3/multipart-plan.js';
 import { encodeKeyPath, uriEncode } from '../../sigv4/encode.js';
 import { type Signer, signAt } from '../signing.js';
-import { assertAlgorithm, assertOptions, assertUploadId } from './checks.js';
+import { assertAlgorithm, assertChecksums, assertOptions, assertUploadId } from './checks.js';
 import type { PresignPartsOptions } from './options.js';
 
 export interface PartSigning {
@@ -23,7 +24,8 @@ export interface PartSigning {
   checksumAlgorithm: ChecksumAlgorithm | undefined;
   checksums: Readonly<Record<number, string>> | undefined;
   expiresIn: number | undefined;
-  signingDate: Date;
+  /** The caller's pinned instant; without one, the signing context reads the clock. */
+  signingDate: Date | undefined;
 }
 
 /** Validates the parts to sign and their checksums before anything is sent or signed. */
@@ -54,7 +56,10 @@ export function partHeaders(
           `Part ${partNumber} needs its ${s.checksumAlgorithm} checksum: the upload checks one on every part`,
         );
       }
-      const [name, canonical] = checksumHeader({ algorithm: s.checksumAlgorithm, value });
+      const [name, canonical] = checksumHeader(
+        { algorithm: s.checksumAlgorithm, value },
+        `The checksum of part ${partNumber}`,
+      );
       headers[name] = canonical;
     }
     return headers;
@@ -108,12 +113,13 @@ export function signUploadRequest(
  * one instant. Pure signing: no call to S3.
  */
 export async function presignParts(signer: Signer, options: PresignPartsOptions): Promise<PresignedPart[]> {
-  assertOptions(options);
+  assertOptions(options, 'presignParts');
   assertObjectKey(options.key);
   assertUploadId(options.uploadId);
+  assertChecksums(options.checksums);
   const bucket = signer.bucketOf(options.bucket);
-  if (!Array.isArray(options.partNumbers)) {
-    throw new PresignError('ERR_INVALID_OPTION', 'partNumbers must be an array of part numbers');
+  if (!Array.isArray(options.partNumbers) || options.partNumbers.length > MAX_PARTS) {
+    refuse('partNumbers', `an array of at most ${MAX_PARTS} part numbers`, options.partNumbers);
   }
   if ((options.size === undefined) !== (options.partSize === undefined)) {
     throw new PresignError(
@@ -132,7 +138,7 @@ export async function presignParts(signer: Signer, options: PresignPartsOptions)
     checksumAlgorithm,
     checksums: options.checksums,
     expiresIn: options.expiresIn,
-    signingDate: options.signingDate ?? signer.options.now?.() ?? new Date(),
+    signingDate: options.signingDate,
   };
   const headers = partHeaders(options.partNumbers, signing);
   return signPartBatch(signer, options.partNumbers, headers, signing);

@@ -5,6 +5,7 @@
  */
 import type { PostCondition } from '../../contract/post.js';
 import { PresignError } from '../../errors.js';
+import { describe, readDate, readOneOf, readOptions, readRecord, refuse } from '../../s3/check.js';
 import {
   assertHeaderName,
   CANNED_ACLS,
@@ -23,6 +24,7 @@ import {
   POST_SIGNER_FIELDS,
   parseCondition,
 } from '../../s3/post-policy.js';
+import { tagsOf } from '../../s3/tagging.js';
 import { escapeXml } from '../../s3/xml.js';
 import type { PresignPostOptions } from './options.js';
 
@@ -46,14 +48,19 @@ export interface Draft {
 }
 
 function addField(draft: Draft, name: string, value: string, condition: PostCondition = { [name]: value }): void {
-  draft.fields[name] = value;
+  setField(draft, name, value);
   draft.conditions.push(condition);
   draft.covered.add(name.toLowerCase());
 }
 
+/** defineProperty: a field named `__proto__` is a field, not the object's prototype. */
+function setField(draft: Draft, name: string, value: string): void {
+  Object.defineProperty(draft.fields, name, { value, enumerable: true, writable: true, configurable: true });
+}
+
 function size(what: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw new PresignError('ERR_INVALID_POLICY', `${what} must be a whole number of bytes; got ${String(value)}`);
+    refuse(what, 'a whole number of bytes', value, 'ERR_INVALID_POLICY');
   }
   if (value > MAX_POST_SIZE) {
     throw new PresignError(
@@ -88,7 +95,7 @@ function keyFields(options: PresignPostOptions, draft: Draft): void {
     return;
   }
   if (typeof keyPrefix !== 'string' || keyPrefix === '') {
-    throw new PresignError('ERR_INVALID_KEY', 'keyPrefix must be a non-empty string', {
+    throw new PresignError('ERR_INVALID_KEY', `keyPrefix must be a non-empty string, got ${describe(keyPrefix)}`, {
       hint: "to let the page write any key in the bucket, say so: conditions: [['starts-with', '$key', '']]",
     });
   }
@@ -107,9 +114,7 @@ function contentTypeFields(options: PresignPostOptions, draft: Draft): void {
   const { contentType, contentTypePrefix } = options;
   let prefix: string | undefined;
   if (contentTypePrefix !== undefined) {
-    if (typeof contentTypePrefix !== 'string') {
-      throw new PresignError('ERR_INVALID_OPTION', 'contentTypePrefix must be a string');
-    }
+    if (typeof contentTypePrefix !== 'string') refuse('contentTypePrefix', 'a string', contentTypePrefix);
     prefix = contentTypePrefix === '' ? '' : headerValue('contentTypePrefix', contentTypePrefix);
   }
   if (contentType === undefined) {
@@ -135,21 +140,14 @@ function contentTypeFields(options: PresignPostOptions, draft: Draft): void {
 }
 
 /** POST takes tags as S3's `<Tagging>` XML, not the `k=v&k2=v2` form a PUT header takes. */
-function taggingXml(value: NonNullable<PresignPostOptions['tagging']>): string {
+function taggingXml(value: unknown): string {
   if (typeof value === 'string') {
     if (!value.trimStart().startsWith('<Tagging')) {
       throw new PresignError('ERR_INVALID_OPTION', 'tagging as a string must be S3 <Tagging> XML; or pass a record');
     }
-    return value;
+    return headerValue('tagging', value);
   }
-  if (typeof value !== 'object' || value === null) {
-    throw new PresignError('ERR_INVALID_OPTION', 'tagging must be a record of tags or <Tagging> XML');
-  }
-  const tags = Object.entries(value).map(([k, v]) => {
-    if (typeof v !== 'string')
-      throw new PresignError('ERR_INVALID_OPTION', `The tag ${JSON.stringify(k)} needs a string value`);
-    return `<Tag><Key>${escapeXml(k)}</Key><Value>${escapeXml(v)}</Value></Tag>`;
-  });
+  const tags = tagsOf(value).map(([k, v]) => `<Tag><Key>${escapeXml(k)}</Key><Value>${escapeXml(v)}</Value></Tag>`);
   return `<Tagging><TagSet>${tags.join('')}</TagSet></Tagging>`;
 }
 
@@ -175,8 +173,8 @@ function objectFields(options: PresignPostOptions, draft: Draft): void {
   }
   if (options.acl !== undefined) addField(draft, 'acl', oneOf('acl', options.acl, CANNED_ACLS));
   if (options.successActionStatus !== undefined) {
-    const status = oneOf('successActionStatus', String(options.successActionStatus), ['200', '201', '204']);
-    addField(draft, 'success_action_status', status);
+    const status = readOneOf('successActionStatus', options.successActionStatus, [200, 201, 204]);
+    addField(draft, 'success_action_status', String(status));
   }
   if (options.successActionRedirect !== undefined) {
     addField(draft, 'success_action_redirect', redirectUrl(options.successActionRedirect));
@@ -233,11 +231,9 @@ function extraConditions(options: PresignPostOptions, draft: Draft, hasRange: bo
 
 function extraFields(options: PresignPostOptions, draft: Draft): void {
   if (options.fields === undefined) return;
-  if (typeof options.fields !== 'object' || options.fields === null) {
-    throw new PresignError('ERR_INVALID_OPTION', 'fields must be a record of form field names to values');
-  }
+  const entries = readRecord('fields', options.fields);
   const taken = new Set(Object.keys(draft.fields).map((name) => name.toLowerCase()));
-  for (const [name, raw] of Object.entries(options.fields)) {
+  for (const [name, raw] of entries) {
     if (raw === undefined) continue;
     assertHeaderName(name);
     const lower = name.toLowerCase();
@@ -250,7 +246,7 @@ function extraFields(options: PresignPostOptions, draft: Draft): void {
     taken.add(lower);
     const value = headerValue(name, raw);
     if (draft.covered.has(lower)) {
-      draft.fields[name] = value;
+      setField(draft, name, value);
     } else {
       addField(draft, name, value);
     }
@@ -273,9 +269,8 @@ function assertConsistent(draft: Draft, parsed: ParsedCondition[]): void {
 
 /** Validates the options and builds the fields and conditions, before any signing. */
 export function draftOf(options: PresignPostOptions): Draft {
-  if (typeof options !== 'object' || options === null) {
-    throw new PresignError('ERR_INVALID_OPTION', 'presignPost needs options with a `key` or a `keyPrefix`');
-  }
+  readOptions('presignPost', options, ' with a `key` or a `keyPrefix`');
+  if (options.signingDate !== undefined) readDate('signingDate', options.signingDate);
   const draft: Draft = { fields: {}, conditions: [], covered: new Set() };
   const range = sizeRange(options);
   keyFields(options, draft);

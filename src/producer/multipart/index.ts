@@ -1,13 +1,13 @@
 /**
  * The multipart operations, in one module for the presigner that delegates to them (and the
- * producer entry that re-exports their option types). Each lives in multipart/: create.ts
+ * producer entry that re-exports their option types). Each has its file here: create.ts
  * (CreateMultipartUpload and the first signatures), parts.ts (part signing), control.ts (complete,
  * abort), list.ts (ListParts), options.ts (their options).
  */
 
-export { abortMultipart, completeMultipart } from './multipart/control.js';
-export { presignMultipart } from './multipart/create.js';
-export { listParts } from './multipart/list.js';
+export { abortMultipart, completeMultipart } from './control.js';
+export { presignMultipart } from './create.js';
+export { listParts } from './list.js';
 export type {
   AbortMultipartOptions,
   CompletedMultipart,
@@ -17,5 +17,5 @@ export type {
   PresignMultipartOptions,
   PresignPartsOptions,
   UploadTarget,
-} from './multipart/options.js';
-export { presignParts } from './multipart/parts.js';
+} from './options.js';
+export { presignParts } from './parts.js';

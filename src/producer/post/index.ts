@@ -1,10 +1,10 @@
-import type { PostCondition, PresignedPost } from '../contract/post.js';
-import { POST_FIELD } from '../s3/post-policy.js';
-import { ALGORITHM } from '../sigv4/constants.js';
-import { credentialScope, hmacHex } from '../sigv4/presign.js';
-import { draftOf } from './post/draft.js';
-import type { PresignPostOptions } from './post/options.js';
-import type { Signer } from './signing.js';
+import type { PostCondition, PresignedPost } from '../../contract/post.js';
+import { POST_FIELD } from '../../s3/post-policy.js';
+import { ALGORITHM } from '../../sigv4/constants.js';
+import { credentialScope, hmacHex } from '../../sigv4/presign.js';
+import type { Signer } from '../signing.js';
+import { draftOf } from './draft.js';
+import type { PresignPostOptions } from './options.js';
 
 export type { PresignPostOptions };
 
