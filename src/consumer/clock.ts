@@ -9,10 +9,11 @@ import { PresignError } from '../errors.js';
 import { MAX_EXPIRES_IN } from '../s3/limits.js';
 import type { ParseDescriptorOptions, TransferOptions } from './types.js';
 
-export type ClockOptions = ParseDescriptorOptions;
+/** The default `now`: monotonic, so a wall clock set back or forward changes nothing. */
+const monotonic = () => performance.now();
 
-/** The signer's clock of each descriptor object, learnt when it was first seen. */
-const clocks = new WeakMap<object, () => number>();
+/** The signer's clock of each descriptor object, learnt when it was first seen, and the `now` it runs on. */
+const clocks = new WeakMap<object, [now: unknown, clock: () => number]>();
 
 /** Epoch ms of a `Date`, an ISO or HTTP date string, or epoch ms; `ERR_INVALID_CLOCK` for anything else. */
 function msOf(time: unknown, what: string): number {
@@ -35,19 +36,21 @@ export function toleranceOf(options: Pick<TransferOptions, 'clockTolerance'>): n
  * it was first seen, or, when `options.serverTime` is given (the caller says when it was received),
  * one learnt now. Each reading checks `now` again.
  */
-export function signerClock(descriptor: object, signedAt: number, options: ClockOptions): () => number {
-  const { now = () => performance.now(), serverTime } = options;
-  let clock = serverTime === undefined ? clocks.get(descriptor) : undefined;
+export function signerClock(descriptor: object, signedAt: number, options: ParseDescriptorOptions): () => number {
+  const { now = monotonic, serverTime } = options;
+  const known = clocks.get(descriptor);
+  // Only readings of one `now` can be subtracted: another clock learns anew.
+  let clock = serverTime === undefined && known?.[0] === now ? known[1] : undefined;
   if (!clock) {
     const read = () => {
-      const time = now();
+      const time: unknown = typeof now === 'function' ? now() : Number.NaN;
       // A Date or ms: a string is not a clock reading.
       return msOf(typeof time === 'string' ? Number.NaN : time, 'now()');
     };
     const start = read();
     const at = serverTime === undefined ? signedAt : msOf(serverTime, 'serverTime');
     clock = () => at + read() - start;
-    clocks.set(descriptor, clock);
+    clocks.set(descriptor, [now, clock]);
   }
   return clock;
 }

@@ -9,7 +9,8 @@ import { HOST, PRESIGNED_METHODS, type PresignedMethod, type PresignedRequest } 
 import { PresignError } from '../errors.js';
 import { MAX_EXPIRES_IN } from '../s3/limits.js';
 import { unsendableReason } from '../s3/unsendable-headers.js';
-import { type ClockOptions, signerClock } from './clock.js';
+import { signerClock } from './clock.js';
+import type { ParseDescriptorOptions } from './types.js';
 
 /** An RFC 9110 token in lower case: a header name as SigV4 signs it. */
 const NAME = "[!#$%&'*+.^_`|~0-9a-z-]+";
@@ -182,7 +183,7 @@ export function readDescriptor(value: unknown, method?: PresignedMethod): Checke
  * const put = parseDescriptor(await response.json(), { serverTime: response.headers.get('date') ?? undefined });
  * ```
  */
-export function parseDescriptor(value: unknown, options: ClockOptions = {}): PresignedRequest {
+export function parseDescriptor(value: unknown, options: ParseDescriptorOptions = {}): PresignedRequest {
   need(PRESIGNED_METHODS.includes((value as PresignedRequest)?.method), 'method');
   const { request, signedAt } = readDescriptor(value);
   signerClock(request, signedAt, options);

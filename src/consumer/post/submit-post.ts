@@ -16,13 +16,13 @@ import {
   parseCondition,
 } from '../../s3/post-policy.js';
 import { xmlElement } from '../../s3/xml.js';
-import { type ClockOptions, signerClock, toleranceOf } from '../clock.js';
+import { signerClock, toleranceOf } from '../clock.js';
 import { checkSignature, isoMs, need, readUrl } from '../descriptor.js';
 import { progressReporter } from '../progress.js';
 import { withRetry } from '../retry.js';
 import { responseError } from '../s3-error.js';
 import { send } from '../transport.js';
-import type { TransferOptions } from '../types.js';
+import type { ParseDescriptorOptions, TransferOptions } from '../types.js';
 
 /** Options of `submitPost`: the form's own fields, and what every transfer takes. */
 export interface SubmitPostOptions extends TransferOptions {
@@ -124,7 +124,7 @@ function check(
   file: Blob,
   filename: string,
   options: SubmitPostOptions,
-  clocks: ClockOptions,
+  clocks: ParseDescriptorOptions,
 ): Checked {
   const post = Object(input) as PresignedPost;
   const { fields } = post;
@@ -132,6 +132,8 @@ function check(
   readUrl(post.url);
   need(fields && typeof fields === 'object' && Object.values(fields).every((v) => typeof v === 'string'), 'fields');
   const names = Object.keys(fields);
+  // A field given twice in other letter cases: S3 would read one of them, not necessarily the signed one.
+  need(new Set(names.map((n) => n.toLowerCase())).size === names.length, 'fields');
   const signedAt = checkSignature(
     (name) => names.filter((n) => n.toLowerCase() === name.toLowerCase()).map((n) => fields[n]!),
     SIGNATURE_FIELDS,
