@@ -28,8 +28,8 @@ export interface PartSignerOptions {
   checksumAlgorithm: string | undefined;
   /** Parts asked for in one `signParts` call, at most. */
   batchSize: number;
-  /** The clock time passes on (ms), and the margin of `clockTolerance`, in ms. */
-  now: () => number;
+  /** The caller's `now` as given (the clock learnt for each request runs on it), and `clockTolerance` in ms. */
+  now: (() => Date | number) | undefined;
   tolerance: number;
 }
 
