@@ -16,12 +16,16 @@
  * Checks the consumer makes before any byte goes on the wire: `ERR_INVALID_DESCRIPTOR`, `ERR_EXPIRED`,
  * `ERR_NOT_YET_VALID`, `ERR_HEADER_MISMATCH` (an extra header changes a signed value),
  * `ERR_UNSIGNED_HEADER` (an unsigned `x-amz-*` header), `ERR_MISSING_SIGNED_HEADER`,
- * `ERR_BODY_SIZE_MISMATCH`, `ERR_INVALID_BODY`, and for a presigned POST `ERR_POLICY_SIZE`,
- * `ERR_POLICY_CONTENT_TYPE`, `ERR_POLICY_KEY`, `ERR_POLICY_CONDITION`.
+ * `ERR_BODY_SIZE_MISMATCH`, `ERR_INVALID_BODY`, `ERR_INVALID_CLOCK` (a `clockTolerance` that is not
+ * seconds from 0 to 604800, a `now` that returns no finite time, a `serverTime` that is not one), and
+ * for a presigned POST `ERR_POLICY_SIZE`, `ERR_POLICY_CONTENT_TYPE`, `ERR_POLICY_KEY`,
+ * `ERR_POLICY_CONDITION`.
  *
  * What happens on the wire: `ERR_S3` (S3 refused; see `s3Code`, `status`, `requestId`),
  * `ERR_NETWORK`, `ERR_ABORTED` (the caller's `signal`), `ERR_ETAG_UNREADABLE` (the bucket's CORS
- * does not expose `ETag`).
+ * does not expose `ETag`), `ERR_REDIRECT` (the request was answered with a redirect, which the
+ * consumer never follows: the body and signature would go to another address). S3's refusal of a
+ * request whose signature or credentials expired is `ERR_EXPIRED` too, with S3's fields.
  */
 export type PresignErrorCode =
   // input the producer refuses before signing
@@ -49,6 +53,7 @@ export type PresignErrorCode =
   | 'ERR_UNSIGNED_HEADER'
   | 'ERR_MISSING_SIGNED_HEADER'
   | 'ERR_BODY_SIZE_MISMATCH'
+  | 'ERR_INVALID_CLOCK'
   | 'ERR_INVALID_BODY'
   | 'ERR_POLICY_SIZE'
   | 'ERR_POLICY_CONTENT_TYPE'
@@ -58,7 +63,8 @@ export type PresignErrorCode =
   | 'ERR_S3'
   | 'ERR_NETWORK'
   | 'ERR_ABORTED'
-  | 'ERR_ETAG_UNREADABLE';
+  | 'ERR_ETAG_UNREADABLE'
+  | 'ERR_REDIRECT';
 
 /** Fields parsed from S3's XML error body (`<Error><Code/><Message/><RequestId/></Error>`). */
 export interface S3ErrorFields {

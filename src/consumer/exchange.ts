@@ -7,7 +7,8 @@
 import { HOST, type PresignedMethod, type PresignedRequest } from '../contract/request.js';
 import { isPresignError, PresignError } from '../errors.js';
 import { isStaleSignature } from '../s3/xml.js';
-import { readDescriptor } from './descriptor.js';
+import { signerClock, toleranceOf } from './clock.js';
+import { assertSendable, HEADER_NAME, HEADER_VALUE, readDescriptor } from './descriptor.js';
 import { withRetry } from './retry.js';
 import { EXPIRED_HINT, readS3Answer, s3Error } from './s3-error.js';
 import type { RequestOptions } from './types.js';
@@ -37,16 +38,21 @@ export interface ExchangeSteps {
 /**
  * The headers to send: exactly the signed ones (so a signed content-type beats a Blob's own type), plus
  * extra headers that neither change a signed value (S3 would answer SignatureDoesNotMatch) nor add an
- * unsigned `x-amz-*` one (S3 refuses those too). Values are not quoted in errors: some are keys (SSE-C).
+ * unsigned `x-amz-*` one (S3 refuses those too), nor are any that no browser or fetch sends as given.
+ * Values are not quoted in errors: some are keys (SSE-C).
  */
-function headersToSend(signed: Record<string, string>, extra: Record<string, string>, host: string) {
-  const headers = { ...signed };
+function headersToSend(signed: Record<string, string>, extra: unknown, host: string) {
+  if (typeof extra !== 'object' || !extra) throw new PresignError('ERR_INVALID_HEADER', 'headers must be an object');
+  // No prototype: a header named __proto__ or constructor is a header like any other.
+  const headers: Record<string, string> = Object.assign(Object.create(null), signed);
   for (const [name, raw] of Object.entries(extra)) {
     const lower = name.toLowerCase();
     // SigV4 compares values trimmed with runs of spaces folded; so does the producer's descriptor.
-    const text = String(raw)
-      .trim()
-      .replace(/[\t ]+/g, ' ');
+    const text = typeof raw === 'string' ? raw.trim().replace(/[\t ]+/g, ' ') : '\n';
+    if (!HEADER_NAME.test(lower) || !HEADER_VALUE.test(text)) {
+      throw new PresignError('ERR_INVALID_HEADER', `Header ${lower} is invalid`);
+    }
+    assertSendable(lower);
     // host is always signed, from the URL; sending another would break the signature.
     const want = lower === HOST ? host : signed[lower];
     if (want === undefined) {
@@ -61,8 +67,12 @@ function headersToSend(signed: Record<string, string>, extra: Record<string, str
 
 export function exchange(input: PresignedRequest, options: RequestOptions, steps: ExchangeSteps): Promise<Response> {
   const { method, replayable = true } = steps;
-  const { refresh, now = Date.now, clockTolerance = 5 } = options;
+  const { refresh } = options;
+  const tolerance = toleranceOf(options);
   let current: unknown = input;
+  // The signer's clock of `current`; `serverTime` tells of `input` only.
+  let clock: (() => number) | undefined;
+  let serverTime = options.serverTime;
   let refreshedAfterRejection = false;
 
   /** The descriptor checked for sending now, or `ERR_*` naming what is wrong with it. */
@@ -70,12 +80,17 @@ export function exchange(input: PresignedRequest, options: RequestOptions, steps
     const { request, url, signedAt, expiresAt } = readDescriptor(current, method);
     const headers = headersToSend(request.headers, options.headers ?? {}, url.host);
     steps.check?.(request.headers);
-    const limit = +now() + clockTolerance * 1000;
-    if (signedAt > limit) throw new PresignError('ERR_NOT_YET_VALID', 'Signed in the future: check the clock');
+    clock ??= signerClock(current as object, signedAt, { now: options.now, serverTime });
+    const limit = clock() + tolerance;
+    if (signedAt > limit) throw new PresignError('ERR_NOT_YET_VALID', 'Signed after serverTime');
     if (expiresAt <= limit) {
       throw new PresignError('ERR_EXPIRED', `Expires at ${request.expiresAt}`, { hint: EXPIRED_HINT });
     }
     return { request, headers, signal };
+  };
+  const renew = async () => {
+    current = await refresh!();
+    clock = serverTime = undefined;
   };
 
   return withRetry(
@@ -89,7 +104,7 @@ export function exchange(input: PresignedRequest, options: RequestOptions, steps
         } catch (error) {
           if (!refresh || refreshedBeforeSending || !isPresignError(error, 'ERR_EXPIRED')) throw error;
           refreshedBeforeSending = true;
-          current = await refresh();
+          await renew();
           continue;
         }
         current = target.request;
@@ -100,7 +115,7 @@ export function exchange(input: PresignedRequest, options: RequestOptions, steps
           throw s3Error(answer, method, target.request.url);
         }
         refreshedAfterRejection = true;
-        current = await refresh();
+        await renew();
       }
     },
     // Idempotent requests are retried (a POST only by a caller that knows it is safe, as a completion

@@ -25,6 +25,7 @@ export type {
   BodyOf,
   DownloadOptions,
   DownloadResult,
+  ParseDescriptorOptions,
   Progress,
   RequestOptions,
   RetryOptions,

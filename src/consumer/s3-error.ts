@@ -36,19 +36,26 @@ export const readS3Answer = async (res: Response): Promise<S3Answer> => s3Answer
 /** `PUT https://host/key?...X-Amz-Signature=REDACTED`: what an error message names. */
 const target = (method: string, url: string) => `${method} ${redactUrl(url)}`;
 
-/** `ERR_S3` for an answer from S3, with its fields and a hint where the cause is known. */
+/**
+ * `ERR_S3` for an answer from S3, with its fields and a hint where the cause is known; `ERR_EXPIRED`
+ * (with the same fields) when S3 refused the request only because its signature or credentials
+ * expired, which is what a consumer whose clock cannot be trusted learns of expiry from.
+ */
 export function s3Error(answer: S3Answer, method: string, url: string): PresignError {
   const { status, code, requestId } = answer;
   const s3Message = answer.message && redactUrl(answer.message);
-  return new PresignError('ERR_S3', `S3 answered ${status}${code ? ` ${code}` : ''} to ${target(method, url)}`, {
-    status,
-    s3Code: code,
-    s3Message,
-    requestId,
-    hint: isStaleSignature(answer)
-      ? EXPIRED_HINT
-      : HINTS.find(([pattern]) => pattern.test(`${code} ${s3Message}`))?.[1],
-  });
+  const stale = isStaleSignature(answer);
+  return new PresignError(
+    stale ? 'ERR_EXPIRED' : 'ERR_S3',
+    `S3 answered ${status}${code ? ` ${code}` : ''} to ${target(method, url)}`,
+    {
+      status,
+      s3Code: code,
+      s3Message,
+      requestId,
+      hint: stale ? EXPIRED_HINT : HINTS.find(([pattern]) => pattern.test(`${code} ${s3Message}`))?.[1],
+    },
+  );
 }
 
 /** Turns a non-2xx response into `ERR_S3`. */

@@ -5,10 +5,13 @@
  *   const res: Response = await send({ method, url, headers, body, size, onUploadProgress, signal, fetch });
  *
  * It resolves with the response whatever its status (callers turn non-2xx into `ERR_S3`), and rejects
- * only with `ERR_NETWORK` or `ERR_ABORTED`. Upload progress comes from XMLHttpRequest upload events
+ * only with `ERR_NETWORK`, `ERR_ABORTED` or `ERR_REDIRECT`. Redirects are never followed: the body and
+ * the signature would go to another address (fetch is asked for `redirect: 'manual'`; XHR always
+ * follows, once CORS allows it, so a response from another URL than the one sent to is refused). Upload progress comes from XMLHttpRequest upload events
  * where XHR exists (fetch reports none), else from counting the chunks of the body as fetch pulls them,
  * while still sending `content-length` (S3 refuses a chunked PUT).
  */
+import { PresignError } from '../errors.js';
 import { CONTENT_LENGTH, isStream, type SendBody } from './body.js';
 import { tap } from './progress.js';
 import { networkError } from './s3-error.js';
@@ -30,31 +33,44 @@ export interface Transmission {
   onUploadProgress?: ((sentBytes: number) => void) | undefined;
   signal?: AbortSignal | undefined;
   fetch?: typeof fetch | undefined;
+  /** Resolve with a redirect answer (a POST's `success_action_redirect`) rather than refuse it. */
+  redirectOk?: boolean | undefined;
 }
 
 /** Chunk size of a counted body: progress granularity without a copy of the whole body. */
 const CHUNK = 65_536;
 
+/** Whether a response is a redirect: what fetch answers with under `redirect: 'manual'`. */
+export const isRedirect = (response: Response): boolean =>
+  response.type === 'opaqueredirect' || [301, 302, 303, 307, 308].includes(response.status);
+
 export async function send(request: Transmission): Promise<Response> {
   const { method, url, body, onUploadProgress, signal, fetch: fetcher } = request;
   const headers = { ...request.headers };
   delete headers[CONTENT_LENGTH];
+  let response: Response;
   try {
     if (onUploadProgress && body && typeof XMLHttpRequest !== 'undefined' && !fetcher && !isStream(body)) {
-      return await sendWithXhr({ ...request, headers, body, onUploadProgress });
+      response = await sendWithXhr({ ...request, headers, body, onUploadProgress });
+    } else {
+      let sent: SendBody | undefined = body;
+      if (body && (onUploadProgress || isStream(body))) {
+        const stream = isStream(body) ? body : chunks(body);
+        sent = onUploadProgress ? tap(stream, onUploadProgress) : stream;
+        headers[CONTENT_LENGTH] = String(request.size);
+      }
+      // duplex: required by fetch for a stream body.
+      const init = { method, headers, body: sent, signal, duplex: 'half', redirect: 'manual' };
+      response = await (fetcher ?? fetch)(url, init as RequestInit);
     }
-    let sent: SendBody | undefined = body;
-    if (body && (onUploadProgress || isStream(body))) {
-      const stream = isStream(body) ? body : chunks(body);
-      sent = onUploadProgress ? tap(stream, onUploadProgress) : stream;
-      headers[CONTENT_LENGTH] = String(request.size);
-    }
-    // duplex: required by fetch for a stream body.
-    return await (fetcher ?? fetch)(url, { method, headers, body: sent, signal, duplex: 'half' } as RequestInit);
   } catch (error) {
     // ERR_ABORTED when `signal` aborted, else ERR_NETWORK.
     throw networkError(error, method, url, signal);
   }
+  if (isRedirect(response) && !request.redirectOk) {
+    throw new PresignError('ERR_REDIRECT', `${method} was answered with a redirect, which is not followed`);
+  }
+  return response;
 }
 
 /** The XHR path, for its upload progress events. Rejects (with the XHR event) on error or abort. */
@@ -79,7 +95,8 @@ async function sendWithXhr(request: Transmission & { body: Blob | Uint8Array }):
   }
   const fields = xhr.getAllResponseHeaders().matchAll(/^([^:\r\n]+): (.*)$/gm);
   return new Response(xhr.response || null, {
-    status: xhr.status,
+    // XHR has followed a redirect (CORS allowed it): answered as the redirect fetch would have seen.
+    status: xhr.responseURL && xhr.responseURL !== new URL(url).href ? 307 : xhr.status,
     headers: [...fields].map((m) => [m[1]!, m[2]!] as [string, string]),
   });
 }

@@ -40,10 +40,36 @@ export interface RetryOptions {
 }
 
 /**
+ * When a descriptor counts as received, on the signer's timeline: the options of `parseDescriptor`,
+ * and of every transfer.
+ */
+export interface ParseDescriptorOptions {
+  /**
+   * The clock time passes on, in ms (or a `Date`). Only the time elapsed between its readings counts:
+   * a descriptor's time left is judged on the signer's timeline (see `serverTime`), so this clock's
+   * own skew never matters. Tests freeze or step it. A reading that is not a finite time is
+   * `ERR_INVALID_CLOCK`.
+   * @default () => performance.now()
+   * @example () => frozen
+   */
+  now?: (() => Date | number) | undefined;
+  /**
+   * The signer's (your server's) time when the descriptor was received: a `Date`, an ISO 8601 or HTTP
+   * date string (e.g. the `Date` header of the response that carried it) or epoch ms. Without it, the
+   * descriptor's own `X-Amz-Date` is taken as that time (it is assumed freshly signed), which cannot
+   * tell a descriptor signed long ago from a fresh one; S3's "expired" answer then goes through
+   * `refresh`. It applies to the descriptor passed in, not to those `refresh` returns.
+   * @default the descriptor's `X-Amz-Date`
+   * @example response.headers.get('date') ?? undefined
+   */
+  serverTime?: Date | string | number | undefined;
+}
+
+/**
  * What every transfer takes (`upload`, `download`, `uploadMultipart`, `submitPost`): declared once, so
  * the four agree on names, defaults and types.
  */
-export interface TransferOptions {
+export interface TransferOptions extends ParseDescriptorOptions {
   /**
    * Progress of the transfer: monotonic, 100% only once the response has arrived.
    * @example ({ percent }) => bar.value = percent ?? 0
@@ -61,17 +87,14 @@ export interface TransferOptions {
    */
   retry?: number | RetryOptions | undefined;
   /**
-   * Seconds of clock skew allowed between this machine and the signer.
+   * Seconds of margin, from 0 to 604800: a descriptor with less time left than this is treated as
+   * expired (refreshed, or refused with `ERR_EXPIRED`), and one whose `X-Amz-Date` is further ahead
+   * of the signer's time at receipt (`serverTime`) is `ERR_NOT_YET_VALID`. Anything else is
+   * `ERR_INVALID_CLOCK`.
    * @default 5
    * @example 30
    */
   clockTolerance?: number | undefined;
-  /**
-   * The clock.
-   * @default () => new Date()
-   * @example () => new Date('2026-12-01T00:00:00Z')
-   */
-  now?: (() => Date | number) | undefined;
   /**
    * The fetch to use; uploads with `onProgress` use XMLHttpRequest where it exists, unless this is set.
    * @default globalThis.fetch

@@ -93,3 +93,19 @@ export function assertPartNumber(partNumber: unknown, partCount: number = MAX_PA
     );
   }
 }
+
+/**
+ * Whether a plan made elsewhere (an upload descriptor the consumer received) is one S3 accepts: every
+ * part but the last of 5 MiB to 5 GiB (a single part may be anything up to 5 GiB), at most 10,000
+ * parts, at most 5 TiB in all.
+ */
+export function isWithinLimits(plan: PartPlan): boolean {
+  const { size, partSize, partCount } = plan;
+  const single = partCount === 1;
+  return (
+    size <= MAX_OBJECT_SIZE &&
+    partCount <= MAX_PARTS &&
+    (single ? size : partSize) <= MAX_PART_SIZE &&
+    (single || partSize >= MIN_PART_SIZE)
+  );
+}

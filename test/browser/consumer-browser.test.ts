@@ -122,7 +122,7 @@ describe('the consumer in Chromium, from a page on another origin (real CORS)', 
     const outcome = await inPage<Outcome<string[]>>(
       `async ({ upload }, { put, expired }) => {
         const codes = [];
-        for (const [d, options] of [[put, { headers: { 'Content-Type': 'text/html' } }], [put, { headers: { 'x-amz-acl': 'public-read' } }], [expired, {}]]) {
+        for (const [d, options] of [[put, { headers: { 'Content-Type': 'text/html' } }], [put, { headers: { 'x-amz-acl': 'public-read' } }], [expired, { serverTime: Date.now() }]]) {
           try { await upload(d, 'hello', options); codes.push('sent'); } catch (error) { codes.push(error.code); }
         }
         return codes;
@@ -159,7 +159,7 @@ describe('the consumer in Chromium, from a page on another origin (real CORS)', 
       `async ({ upload }, { expired, fresh }) => {
         const controller = new AbortController();
         const refresh = async () => { controller.abort(); return fresh; };
-        await upload(expired, 'x', { refresh, signal: controller.signal, onProgress: () => {} });
+        await upload(expired, 'x', { refresh, signal: controller.signal, onProgress: () => {}, serverTime: Date.now() });
         return 'sent';
       }`,
       { expired, fresh },

@@ -4,6 +4,7 @@ import {
   isPresignError,
   type PresignErrorCode,
   type PresignedRequest,
+  parseDescriptor,
   upload,
 } from '../../src/consumer/index.js';
 import { createPresigner } from '../../src/index.js';
@@ -162,64 +163,108 @@ describe('the body, checked before the network', () => {
   });
 });
 
-describe('expiry bounds, checked before the network', () => {
-  const at = (iso: string) => () => new Date(iso);
+describe("expiry bounds, checked before the network, on the signer's timeline", () => {
+  // `serverTime`: the signer's time when the descriptor was received; `now` only measures time passing.
+  const frozen = () => 1_000;
 
   it('refuses an expired descriptor: ERR_EXPIRED', async () => {
     const fetch = recordingFetch();
-    const options = { fetch, now: at('2026-11-29T00:15:00Z') };
+    const options = { fetch, now: frozen, serverTime: '2026-11-29T00:15:00Z' };
     expect(await rejection(upload(await putPng(), 'x', options))).toBe('ERR_EXPIRED');
     expect(fetch).not.toHaveBeenCalled();
   });
 
   it('refuses one that expires within clockTolerance (default 5 s), accepts it with a smaller tolerance', async () => {
     const fetch = recordingFetch();
-    const now = at('2026-11-29T00:14:56Z');
-    expect(await rejection(upload(await putPng(), 'x', { fetch, now }))).toBe('ERR_EXPIRED');
+    const serverTime = new Date('2026-11-29T00:14:56Z');
+    expect(await rejection(upload(await putPng(), 'x', { fetch, serverTime }))).toBe('ERR_EXPIRED');
     expect(fetch).not.toHaveBeenCalled();
-    await upload(await putPng(), 'x', { fetch, now, clockTolerance: 3 });
+    await upload(await putPng(), 'x', { fetch, serverTime, clockTolerance: 3 });
     expect(fetch).toHaveBeenCalledTimes(1);
   });
 
-  it('refuses one signed in the future beyond clockTolerance: ERR_NOT_YET_VALID', async () => {
+  it('refuses one signed after the serverTime given beyond clockTolerance: ERR_NOT_YET_VALID', async () => {
     const fetch = recordingFetch();
-    const now = at('2026-11-28T23:59:54Z');
-    expect(await rejection(upload(await putPng(), 'x', { fetch, now }))).toBe('ERR_NOT_YET_VALID');
-    expect(await rejection(upload(await putPng(), 'x', { fetch, now, refresh: () => putPng() }))).toBe(
+    const serverTime = Date.parse('2026-11-28T23:59:54Z');
+    expect(await rejection(upload(await putPng(), 'x', { fetch, serverTime }))).toBe('ERR_NOT_YET_VALID');
+    expect(await rejection(upload(await putPng(), 'x', { fetch, serverTime, refresh: () => putPng() }))).toBe(
       'ERR_NOT_YET_VALID',
     );
     expect(fetch).not.toHaveBeenCalled();
-    await upload(await putPng(), 'x', { fetch, now: at('2026-11-28T23:59:56Z') });
+    await upload(await putPng(), 'x', { fetch, serverTime: Date.parse('2026-11-28T23:59:56Z') });
     expect(fetch).toHaveBeenCalledTimes(1);
   });
 
-  it('takes a clock that returns epoch milliseconds', async () => {
+  it("never compares this clock with the signer's: a fresh descriptor goes whatever now() says", async () => {
     const fetch = recordingFetch();
-    const now = () => Date.parse('2026-11-29T00:15:00Z');
-    expect(await rejection(upload(await putPng(), 'x', { fetch, now }))).toBe('ERR_EXPIRED');
+    for (const wall of [
+      '1970-01-01T00:00:00Z',
+      '2026-11-28T22:00:00Z',
+      '2026-11-29T02:00:00Z',
+      '2099-01-01T00:00:00Z',
+    ]) {
+      await upload(await putPng(), 'x', { fetch, now: () => new Date(wall) });
+    }
+    expect(fetch).toHaveBeenCalledTimes(4);
+  });
+
+  it('counts time from when a descriptor was first seen, on now(): it expires once 900 s have passed', async () => {
+    const fetch = recordingFetch();
+    let t = 50_000;
+    const now = () => t;
+    const d = await putPng();
+    await upload(d, 'x', { fetch, now });
+    t += 894_000;
+    await upload(d, 'x', { fetch, now });
+    t += 2_000;
+    expect(await rejection(upload(d, 'x', { fetch, now }))).toBe('ERR_EXPIRED');
+    expect(fetch).toHaveBeenCalledTimes(2);
   });
 
   it('gets a fresh descriptor from refresh when the one given has expired, and checks it too', async () => {
     const fetch = recordingFetch();
-    const now = at('2026-11-29T01:00:00Z');
+    const serverTime = '2026-11-29T01:00:00Z';
     const fresh = await putPng({ signingDate: new Date('2026-11-29T00:59:00Z') });
     const refresh = vi.fn(async () => fresh);
-    await upload(await putPng(), 'x', { fetch, now, refresh });
+    await upload(await putPng(), 'x', { fetch, serverTime, refresh });
     expect(refresh).toHaveBeenCalledTimes(1);
     expect(fetch.mock.calls[0]![0]).toBe(fresh.url);
 
-    const stale = vi.fn(async () => putPng());
-    expect(await rejection(upload(await putPng(), 'x', { fetch, now, refresh: stale }))).toBe('ERR_EXPIRED');
+    // A refreshed descriptor counts as received when refresh returns it: its own serverTime, from parseDescriptor.
+    const stale = vi.fn(async () => parseDescriptor(await putPng(), { serverTime }));
+    expect(await rejection(upload(await putPng(), 'x', { fetch, serverTime, refresh: stale }))).toBe('ERR_EXPIRED');
     expect(stale).toHaveBeenCalledTimes(1);
   });
 
   it('checks a refreshed descriptor for parity as well', async () => {
     const fetch = recordingFetch();
-    const now = at('2026-11-29T01:00:00Z');
+    const serverTime = '2026-11-29T01:00:00Z';
     const refresh = async (): Promise<PresignedRequest> =>
       presigner.presignPut({ key: 'a.png', contentType: 'image/gif', signingDate: new Date('2026-11-29T00:59:00Z') });
-    const options = { fetch, now, refresh, headers: { 'content-type': 'image/png' } };
+    const options = { fetch, serverTime, refresh, headers: { 'content-type': 'image/png' } };
     expect(await rejection(upload(await putPng(), 'x', options))).toBe('ERR_HEADER_MISMATCH');
+    expect(fetch).not.toHaveBeenCalled();
+  });
+
+  it('refuses clocks and tolerances that give no time: ERR_INVALID_CLOCK, nothing sent', async () => {
+    const fetch = recordingFetch();
+    const bad: object[] = [
+      { clockTolerance: Number.NaN },
+      { clockTolerance: -1 },
+      { clockTolerance: Number.POSITIVE_INFINITY },
+      { clockTolerance: '5' },
+      { now: () => Number.NaN },
+      { now: () => new Date('nope') },
+      { now: () => '1000' },
+      { serverTime: 'yesterday' },
+      { serverTime: Number.NaN },
+      { serverTime: true },
+    ];
+    const get = presigner.presignGet({ key: 'a.png', signingDate: SIGNED_AT });
+    for (const options of bad) {
+      expect(await rejection(upload(await putPng(), 'x', { fetch, ...options }))).toBe('ERR_INVALID_CLOCK');
+      expect(await rejection(download(await get, { fetch, ...options }))).toBe('ERR_INVALID_CLOCK');
+    }
     expect(fetch).not.toHaveBeenCalled();
   });
 });

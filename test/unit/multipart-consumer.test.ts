@@ -34,9 +34,13 @@ async function signed(method: 'POST' | 'DELETE', expiresIn = 900): Promise<Presi
   return presigner.presign({ method, key: KEY, query: { uploadId: UPLOAD_ID }, expiresIn });
 }
 
-/** A 10-byte-part upload of `size` bytes (the consumer takes any plan; the producer enforces S3's). */
-async function makeUpload(size: number, signedParts?: number[]): Promise<MultipartUpload> {
-  const partSize = 10;
+/** Sizes in these tests are in units of 512 KiB: parts of 10 units are S3's smallest, 5 MiB. */
+const U = 512 * 1024;
+
+/** An upload of `units` * 512 KiB in parts of 5 MiB (10 units). */
+async function makeUpload(units: number, signedParts?: number[]): Promise<MultipartUpload> {
+  const size = units * U;
+  const partSize = 10 * U;
   const partCount = Math.max(1, Math.ceil(size / partSize));
   const numbers = signedParts ?? Array.from({ length: partCount }, (_, i) => i + 1);
   return {
@@ -52,8 +56,11 @@ async function makeUpload(size: number, signedParts?: number[]): Promise<Multipa
   };
 }
 
-function body(size: number): Uint8Array {
-  return Uint8Array.from({ length: size }, (_, i) => 97 + (i % 26));
+/** `units` * 512 KiB of a-z, repeating. */
+function body(units: number): Uint8Array {
+  const bytes = new Uint8Array(units * U);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = 97 + (i % 26);
+  return bytes;
 }
 
 function options(s3: ReturnType<typeof fakeS3>, more: MultipartOptions = {}): MultipartOptions {
@@ -68,7 +75,7 @@ describe('uploadMultipart', () => {
     const result = await uploadMultipart(upload, new Blob([new Uint8Array(body(35))]), options(s3));
     expect(s3.parts().sort()).toEqual([1, 2, 3, 4]);
     const put = s3.calls.filter((c) => c.method === 'PUT');
-    expect(put.find((c) => c.partNumber === 4)?.body).toBe(Buffer.from(body(35).subarray(30)).toString());
+    expect(put.find((c) => c.partNumber === 4)?.body).toBe(Buffer.from(body(35).subarray(30 * U)).toString());
     const complete = s3.calls.find((c) => c.method === 'POST');
     expect(complete?.body).toBe(
       '<CompleteMultipartUpload xmlns="http://s3.amazonaws.com/doc/2006-03-01/">' +
@@ -81,7 +88,7 @@ describe('uploadMultipart', () => {
     expect(result).toEqual({
       etag: '"whole-3"',
       location: 'https://b/k.bin',
-      parts: [1, 2, 3, 4].map((n) => ({ partNumber: n, etag: `"etag-${n}"`, size: n === 4 ? 5 : 10 })),
+      parts: [1, 2, 3, 4].map((n) => ({ partNumber: n, etag: `"etag-${n}"`, size: (n === 4 ? 5 : 10) * U })),
     });
     expect(s3.calls.some((c) => c.method === 'DELETE')).toBe(false);
   });
@@ -91,7 +98,7 @@ describe('uploadMultipart', () => {
     const upload = { ...(await makeUpload(15)), parts: await sign([1, 2], { checksums: { 1: SHA, 2: SHA } }) };
     const result = await uploadMultipart(upload, body(15), options(s3));
     expect(s3.calls.find((c) => c.method === 'POST')?.body).toContain(`<ChecksumSHA256>${SHA}</ChecksumSHA256>`);
-    expect(result.parts[0]).toEqual({ partNumber: 1, etag: '"etag-1"', size: 10, checksum: SHA });
+    expect(result.parts[0]).toEqual({ partNumber: 1, etag: '"etag-1"', size: 10 * U, checksum: SHA });
   });
 
   it('escapes the XML-special characters of an ETag in the completion body, parts in order', async () => {
@@ -132,9 +139,9 @@ describe('uploadMultipart', () => {
         },
       }),
     );
-    const expected = [0, 10, 20].map((start) =>
+    const expected = [0, 10 * U, 20 * U].map((start) =>
       createHash('sha256')
-        .update(data.subarray(start, start + 10))
+        .update(data.subarray(start, start + 10 * U))
         .digest('base64'),
     );
     expect(given).toEqual([{ 1: expected[0], 2: expected[1], 3: expected[2] }]);
@@ -180,20 +187,20 @@ describe('uploadMultipart', () => {
     await uploadMultipart(upload, body(35), options(s3, { concurrency: 2, onProgress: (e) => events.push(e) }));
     const bytes = events.map((e) => e.transferredBytes);
     for (let i = 1; i < bytes.length; i++) expect(bytes[i]).toBeGreaterThan(bytes[i - 1] as number);
-    expect(Math.max(...bytes)).toBe(35);
-    expect(events.filter((e) => e.transferredBytes === 35)).toHaveLength(1);
-    expect(events.at(-1)).toEqual({ transferredBytes: 35, totalBytes: 35, percent: 100 });
+    expect(Math.max(...bytes)).toBe(35 * U);
+    expect(events.filter((e) => e.transferredBytes === 35 * U)).toHaveLength(1);
+    expect(events.at(-1)).toEqual({ transferredBytes: 35 * U, totalBytes: 35 * U, percent: 100 });
     // Part 2 was sent twice, yet progress never passed the size.
     expect(s3.parts().filter((n) => n === 2)).toHaveLength(2);
   });
 
   it('signs missing parts lazily, in batches, each part once', async () => {
     const s3 = fakeS3();
-    const upload = await makeUpload(300, [1]);
+    const upload = await makeUpload(120, [1]);
     const asked: number[][] = [];
     await uploadMultipart(
       upload,
-      body(300),
+      body(120),
       options(s3, {
         concurrency: 2,
         signParts: async (numbers) => {
@@ -202,10 +209,10 @@ describe('uploadMultipart', () => {
         },
       }),
     );
-    expect(asked.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: 29 }, (_, i) => i + 2));
+    expect(asked.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: 11 }, (_, i) => i + 2));
     expect(asked.length).toBeLessThanOrEqual(4);
     expect(asked[0]?.length).toBe(8);
-    expect(s3.parts()).toHaveLength(30);
+    expect(s3.parts()).toHaveLength(12);
   });
 
   it('re-signs ahead of sending a part whose signature has expired', async () => {
@@ -217,6 +224,8 @@ describe('uploadMultipart', () => {
       upload,
       body(20),
       options(s3, {
+        // The server's time when the upload was received: its parts were signed an hour before.
+        serverTime: now(),
         signParts: async (n) => {
           asked.push(n);
           return sign(n);
@@ -252,7 +261,7 @@ describe('uploadMultipart', () => {
     const error = await rejection(
       uploadMultipart(await makeUpload(20), body(20), options(always, { signParts: async (n) => sign(n) })),
     );
-    expect(error).toMatchObject({ code: 'ERR_S3', status: 403 });
+    expect(error).toMatchObject({ code: 'ERR_EXPIRED', status: 403 });
     expect(always.parts().filter((n) => n === 1)).toHaveLength(2);
   });
 
@@ -373,7 +382,7 @@ describe('uploadMultipart', () => {
         },
       }),
     );
-    expect(given).toEqual([1, 2, 3].map((n) => ({ partNumber: n, etag: `"etag-${n}"`, size: n === 3 ? 5 : 10 })));
+    expect(given).toEqual([1, 2, 3].map((n) => ({ partNumber: n, etag: `"etag-${n}"`, size: (n === 3 ? 5 : 10) * U })));
     expect(result).toMatchObject({ etag: '"server"', versionId: 'v9' });
     expect(s3.calls.some((c) => c.method === 'POST')).toBe(false);
   });
@@ -411,15 +420,15 @@ describe('uploadMultipart', () => {
       options(s3, {
         resume: [
           { partNumber: 1, etag: '"old-1"' },
-          { partNumber: 3, etag: '"old-3"', size: 10 },
-          { partNumber: 4, etag: '"old-4"', size: 10 },
+          { partNumber: 3, etag: '"old-3"', size: 10 * U },
+          { partNumber: 4, etag: '"old-4"', size: 10 * U },
         ],
         onProgress: (e) => events.push(e),
       }),
     );
     expect(s3.parts().sort()).toEqual([2, 4]);
     expect(result.parts.map((p) => p.etag)).toEqual(['"old-1"', '"etag-2"', '"old-3"', '"etag-4"']);
-    expect(events[0]?.transferredBytes).toBe(20);
+    expect(events[0]?.transferredBytes).toBe(20 * U);
   });
 
   it('publishes the state to resume from at the start and after every part', async () => {
@@ -435,8 +444,8 @@ describe('uploadMultipart', () => {
       bucket: 'bucket-1',
       key: KEY,
       uploadId: UPLOAD_ID,
-      size: 25,
-      partSize: 10,
+      size: 25 * U,
+      partSize: 10 * U,
       partCount: 3,
       parts: [],
     });

@@ -89,16 +89,16 @@ const refusals: Case[] = [
     'ERR_POLICY_KEY',
     async () => [await sign({ keyPrefix: undefined, key: 'a.png' }), file(3), { key: 'b.png' }],
   ],
-  ['an expired policy', 'ERR_EXPIRED', async () => [await sign(), file(3), { now: at('2026-11-29T01:10:01Z') }]],
+  ['an expired policy', 'ERR_EXPIRED', async () => [await sign(), file(3), { serverTime: '2026-11-29T01:10:01Z' }]],
   [
     'a policy expiring within the clock tolerance',
     'ERR_EXPIRED',
-    async () => [await sign(), file(3), { now: at('2026-11-29T01:09:56Z') }],
+    async () => [await sign(), file(3), { serverTime: '2026-11-29T01:09:56Z' }],
   ],
   [
     'a policy expiring within a custom clock tolerance',
     'ERR_EXPIRED',
-    async () => [await sign(), file(3), { now: at('2026-11-29T01:09:00Z'), clockTolerance: 60 }],
+    async () => [await sign(), file(3), { serverTime: '2026-11-29T01:09:00Z', clockTolerance: 60 }],
   ],
   [
     'a field the policy does not list',
@@ -290,7 +290,7 @@ describe('submitPost sends the form S3 expects', () => {
     const { sent, fetch } = recorder();
     let refreshed = 0;
     await submitPost(stale, file(1), {
-      now: BEFORE_EXPIRY,
+      serverTime: '2026-11-29T01:05:00Z',
       fetch,
       refresh: async () => {
         refreshed++;
@@ -303,7 +303,7 @@ describe('submitPost sends the form S3 expects', () => {
 
   it('a policy just outside the clock tolerance is sent', async () => {
     const { sent, fetch } = recorder();
-    await submitPost(await sign(), file(1), { now: at('2026-11-29T01:09:54Z'), fetch });
+    await submitPost(await sign(), file(1), { serverTime: '2026-11-29T01:09:54Z', fetch });
     expect(sent).toHaveLength(1);
   });
 

@@ -8,6 +8,8 @@ import type { PresignedPart } from '../../contract/multipart.js';
 import type { PresignedRequest } from '../../contract/request.js';
 import { PresignError } from '../../errors.js';
 import { partRange } from '../../s3/multipart-plan.js';
+import { signerClock } from '../clock.js';
+import { readPresignedUrl } from '../descriptor.js';
 import type { PlannedUpload } from './plan.js';
 
 /** Re-sign a part ahead of time when its signature has less than this left (ms), past `clockTolerance`. */
@@ -26,8 +28,8 @@ export interface PartSignerOptions {
   checksumAlgorithm: string | undefined;
   /** Parts asked for in one `signParts` call, at most. */
   batchSize: number;
-  /** Milliseconds since the epoch, and the clock skew allowed, in ms. */
-  now: () => number;
+  /** The caller's `now` as given (the clock learnt for each request runs on it), and `clockTolerance` in ms. */
+  now: (() => Date | number) | undefined;
   tolerance: number;
 }
 
@@ -81,12 +83,16 @@ export class PartSigner {
     return this.#pending.get(n)!;
   }
 
-  /** Usable as it is: signed, and (when it can be re-signed) not about to expire. */
+  /**
+   * Usable as it is: signed, and (when it can be re-signed) not about to expire, on the signer's
+   * timeline (the clock learnt when the request was first seen).
+   */
   #isFresh(request: PresignedRequest | undefined): request is PresignedRequest {
-    const { now, tolerance } = this.#options;
-    return (
-      request !== undefined && (!this.canSign || Date.parse(request.expiresAt) - now() > tolerance + RESIGN_MARGIN)
-    );
+    if (request === undefined) return false;
+    if (!this.canSign) return true;
+    const { signedAt, expiresAt } = readPresignedUrl(request.url);
+    const left = expiresAt - signerClock(request, signedAt, { now: this.#options.now })();
+    return left > this.#options.tolerance + RESIGN_MARGIN;
   }
 
   /** Asks `signParts` for `wanted`, each part's request pending until the answer has arrived. */

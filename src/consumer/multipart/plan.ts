@@ -3,9 +3,11 @@
  * checked together, before anything is signed or sent. What it returns is all the later steps need.
  */
 import type { CompletedPart, MultipartUpload } from '../../contract/multipart.js';
-import type { PresignedRequest } from '../../contract/request.js';
+import type { PresignedMethod, PresignedRequest } from '../../contract/request.js';
 import { PresignError } from '../../errors.js';
-import { type PartPlan, partRange } from '../../s3/multipart-plan.js';
+import { isWithinLimits, type PartPlan, partRange } from '../../s3/multipart-plan.js';
+import { signerClock, toleranceOf } from '../clock.js';
+import { readDescriptor } from '../descriptor.js';
 import type { MultipartBody, MultipartOptions } from './types.js';
 
 /** An upload ready to send: its plan, its body as bytes or a Blob, what is signed and what is done. */
@@ -44,7 +46,24 @@ function planOf(upload: MultipartUpload): PartPlan {
       `The upload says ${upload.partCount} parts, but ${size} bytes in parts of ${partSize} make ${partCount}`,
     );
   }
-  return { size, partSize, partCount };
+  const plan = { size, partSize, partCount };
+  if (!isWithinLimits(plan)) {
+    throw new PresignError(
+      'ERR_INVALID_PART_SIZE',
+      `${size} bytes in parts of ${partSize} make ${partCount}: S3 takes parts of 5 MiB to 5 GiB but the last, at most 10000`,
+    );
+  }
+  return plan;
+}
+
+/**
+ * Checks a request the upload carries for sending with `method`, and learns its signer's clock now
+ * (from `serverTime` when given: the upload and what it carries were received together).
+ */
+function carried(request: unknown, method: PresignedMethod, options: MultipartOptions): PresignedRequest {
+  const checked = readDescriptor(request, method);
+  signerClock(request as object, checked.signedAt, options);
+  return request as PresignedRequest;
 }
 
 function bytesOf(body: MultipartBody): Blob | Uint8Array {
@@ -87,6 +106,9 @@ export function planUpload(upload: MultipartUpload, body: MultipartBody, options
       `The body is ${size} bytes but the upload was created for ${plan.size}`,
     );
   }
+  toleranceOf(options);
+  if (upload.complete) carried(upload.complete, 'POST', options);
+  if (upload.abort) carried(upload.abort, 'DELETE', options);
   const { concurrency = 4 } = options;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw invalidOption('concurrency must be a whole number >= 1');
   if (!options.complete && !upload.complete) {
@@ -99,7 +121,7 @@ export function planUpload(upload: MultipartUpload, body: MultipartBody, options
     if (!isPartNumberOf(plan, part?.partNumber)) {
       throw invalidDescriptor(`The upload carries a part ${String(part?.partNumber)} outside its plan`);
     }
-    signed.set(part.partNumber, part.request);
+    signed.set(part.partNumber, carried(part.request, 'PUT', options));
   }
   const done = resumedParts(plan, options.resume ?? []);
   const todo: number[] = [];

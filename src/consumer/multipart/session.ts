@@ -85,7 +85,7 @@ export class MultipartSession {
       signParts: options.signParts,
       checksumAlgorithm: upload.checksumAlgorithm?.toUpperCase(),
       batchSize: Math.max(2 * planned.concurrency, 8),
-      now: () => +(now?.() ?? Date.now()),
+      now,
       tolerance: clockTolerance * 1000,
     });
     this.#report = progressReporter(options.onProgress);

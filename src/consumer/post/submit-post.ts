@@ -4,6 +4,7 @@
  * https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-HTTPPOSTConstructPolicy.html
  */
 import type { PresignedPost } from '../../contract/post.js';
+import { Q_ALGORITHM, Q_CREDENTIAL, Q_DATE, Q_SIGNATURE } from '../../contract/query.js';
 import { PresignError, type PresignErrorCode } from '../../errors.js';
 import {
   FILENAME_PLACEHOLDER,
@@ -15,11 +16,13 @@ import {
   parseCondition,
 } from '../../s3/post-policy.js';
 import { xmlElement } from '../../s3/xml.js';
+import { signerClock, toleranceOf } from '../clock.js';
+import { checkSignature, isoMs, need, readUrl } from '../descriptor.js';
 import { progressReporter } from '../progress.js';
 import { withRetry } from '../retry.js';
 import { responseError } from '../s3-error.js';
 import { send } from '../transport.js';
-import type { TransferOptions } from '../types.js';
+import type { ParseDescriptorOptions, TransferOptions } from '../types.js';
 
 /** Options of `submitPost`: the form's own fields, and what every transfer takes. */
 export interface SubmitPostOptions extends TransferOptions {
@@ -69,7 +72,6 @@ export interface SubmitPostResult {
 /** A body S3 can take as the form's file. */
 export type PostFile = Blob | ArrayBuffer | ArrayBufferView | string;
 
-const DEFAULT_CLOCK_TOLERANCE = 5;
 const CRLF = '\r\n';
 
 interface Checked {
@@ -78,21 +80,26 @@ interface Checked {
   fields: Map<string, { name: string; value: string }>;
   key: string;
   expiresAt: number;
+  /** The signer's time now (see `serverTime`). */
+  clock: () => number;
 }
+
+/** The signature fields a presigned POST carries, by their query names (one rule for both). */
+const SIGNATURE_FIELDS = [Q_ALGORITHM, Q_CREDENTIAL, Q_DATE, Q_SIGNATURE];
 
 function fail(code: PresignErrorCode, message: string, cause?: unknown): never {
   throw new PresignError(code, message, { cause });
 }
 
-function decodePolicy(policy = ''): { expiration: number; conditions: ParsedCondition[] } {
+function decodePolicy(policy: unknown): { expiration: number; conditions: ParsedCondition[] } {
   let json: { expiration?: unknown; conditions?: unknown } | undefined;
   try {
-    const bytes = Uint8Array.from(atob(policy), (c) => c.charCodeAt(0));
+    const bytes = Uint8Array.from(atob(policy as string), (c) => c.charCodeAt(0));
     json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch (cause) {
     fail('ERR_INVALID_POLICY', 'The policy field is not base64 JSON', cause);
   }
-  const expiration = Date.parse(String(json?.expiration));
+  const expiration = isoMs(json?.expiration);
   if (!(expiration > 0) || !Array.isArray(json?.conditions)) {
     fail('ERR_INVALID_POLICY', 'The policy needs an ISO 8601 expiration and a conditions array');
   }
@@ -107,23 +114,36 @@ function codeOf(field: string): PresignErrorCode {
       : 'ERR_POLICY_CONDITION';
 }
 
-/** Everything S3 would refuse, refused here: shape, expiry, each condition, fields no condition covers. */
-function check(input: unknown, file: Blob, filename: string, options: SubmitPostOptions, now: number): Checked {
-  const post = input as PresignedPost;
-  const fields = post?.fields;
-  if (
-    post?.method !== 'POST' ||
-    !URL.canParse(post.url) ||
-    typeof fields !== 'object' ||
-    fields === null ||
-    Object.values(fields).some((value) => typeof value !== 'string')
-  ) {
-    fail('ERR_INVALID_DESCRIPTOR', 'A presigned POST is { method: "POST", url, fields, expiresAt }');
-  }
+/**
+ * Everything S3 would refuse, refused here: shape (an http(s) URL, string fields, the signature fields
+ * each once and well formed, `expiresAt` the policy's expiration), expiry on the signer's timeline,
+ * each condition, fields no condition covers.
+ */
+function check(
+  input: unknown,
+  file: Blob,
+  filename: string,
+  options: SubmitPostOptions,
+  clocks: ParseDescriptorOptions,
+): Checked {
+  const post = Object(input) as PresignedPost;
+  const { fields } = post;
+  need(post.method === 'POST', 'method');
+  readUrl(post.url);
+  need(fields && typeof fields === 'object' && Object.values(fields).every((v) => typeof v === 'string'), 'fields');
+  const names = Object.keys(fields);
+  // A field given twice in other letter cases: S3 would read one of them, not necessarily the signed one.
+  need(new Set(names.map((n) => n.toLowerCase())).size === names.length, 'fields');
+  const signedAt = checkSignature(
+    (name) => names.filter((n) => n.toLowerCase() === name.toLowerCase()).map((n) => fields[n]!),
+    SIGNATURE_FIELDS,
+  );
   const policy = decodePolicy(fieldValue(fields, 'policy'));
-  const expiresAt = Math.min(policy.expiration, Date.parse(post.expiresAt) || policy.expiration);
-  if (expiresAt <= now + (options.clockTolerance ?? DEFAULT_CLOCK_TOLERANCE) * 1000) {
-    fail('ERR_EXPIRED', `The presigned POST expires at ${new Date(expiresAt).toISOString()}`);
+  const { expiration: expiresAt } = policy;
+  need(isoMs(post.expiresAt) === expiresAt, 'expiresAt');
+  const clock = signerClock(post, signedAt, clocks);
+  if (expiresAt <= clock() + toleranceOf(options)) {
+    fail('ERR_EXPIRED', `The presigned POST expires at ${post.expiresAt}`);
   }
 
   const sent: Checked['fields'] = new Map();
@@ -134,6 +154,7 @@ function check(input: unknown, file: Blob, filename: string, options: SubmitPost
   for (const [name, value] of Object.entries(options.fields ?? {})) {
     const lower = name.toLowerCase();
     if (
+      typeof value !== 'string' ||
       (isExemptField(lower) && !lower.startsWith('x-ignore-')) ||
       POST_SIGNER_FIELDS.includes(lower) ||
       lower === 'key' ||
@@ -171,7 +192,7 @@ function check(input: unknown, file: Blob, filename: string, options: SubmitPost
     if (!covered.has(lower) && !isExemptField(lower)) fail(codeOf(lower), `The policy has no condition on ${name}`);
   }
   const key = sent.get('key')?.value ?? fail('ERR_POLICY_KEY', 'The form has no key');
-  return { post, fields: sent, key: key.split(FILENAME_PLACEHOLDER).join(filename), expiresAt };
+  return { post, fields: sent, key: key.split(FILENAME_PLACEHOLDER).join(filename), expiresAt, clock };
 }
 
 /** `"name"` as browsers write it in multipart/form-data: quote, CR and LF percent-encoded. */
@@ -215,13 +236,17 @@ export async function submitPost(
         ? new Blob([file as BlobPart])
         : fail('ERR_INVALID_BODY', 'submitPost takes a Blob, File, ArrayBuffer, typed array or string');
   const filename = options.filename ?? ((blob as File).name || 'blob');
-  const clock = () => +(options.now?.() ?? Date.now());
+  for (const option of [options.key, options.contentType, filename]) {
+    if (option !== undefined && typeof option !== 'string')
+      fail('ERR_INVALID_OPTION', 'key, contentType and filename are strings');
+  }
   let checked: Checked;
   try {
-    checked = check(post, blob, filename, options, clock());
+    checked = check(post, blob, filename, options, options);
   } catch (error) {
     if ((error as PresignError).code !== 'ERR_EXPIRED' || !options.refresh) throw error;
-    checked = check(await options.refresh(), blob, filename, options, clock());
+    // `serverTime` tells of `post` only.
+    checked = check(await options.refresh(), blob, filename, options, { now: options.now });
   }
   const { body, boundary, head } = formBody(checked.fields, blob, filename);
   const report = progressReporter(options.onProgress);
@@ -233,7 +258,8 @@ export async function submitPost(
   // The answer's body is read inside the attempt, while the caller's signal can still stop it.
   const { response, xml } = await withRetry(
     async ({ signal }) => {
-      if (checked.expiresAt <= clock()) fail('ERR_EXPIRED', 'The presigned POST expired before the upload started');
+      if (checked.expiresAt <= checked.clock())
+        fail('ERR_EXPIRED', 'The presigned POST expired before the upload started');
       const res = await send({
         method: 'POST',
         url,
@@ -243,7 +269,8 @@ export async function submitPost(
         onUploadProgress:
           options.onProgress && ((sent) => report(Math.min(Math.max(sent - head, 0), blob.size), blob.size)),
         signal,
-        fetch: fetcher && ((input, init) => fetcher(input, { ...init, redirect: redirect ? 'manual' : 'follow' })),
+        fetch: fetcher,
+        redirectOk: redirect,
       });
       if (!res.ok && res.status !== 303 && res.type !== 'opaqueredirect') throw await responseError(res, 'POST', url);
       return { response: res, xml: res.status === 201 ? await res.text().catch(() => '') : '' };
