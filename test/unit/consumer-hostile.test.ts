@@ -142,19 +142,16 @@ describe('the holes of issue 10, each refused by parseDescriptor, upload and dow
     expect(fetch).toHaveBeenCalledTimes(1);
   });
 
-  it('validates 40,000 headers in linear time (well under 100 ms)', async () => {
+  it('validates 40,000 headers, and refuses a 40,001st that is not signed (its time: npm run bench:descriptor)', async () => {
     const d = await put();
     const names = Array.from({ length: 40_000 }, (_, i) => `x-amz-meta-h${String(i).padStart(5, '0')}`);
     const signed = ['host', ...Object.keys(d.headers), ...names].sort();
     const headers: Record<string, string> = { ...d.headers };
     for (const name of names) headers[name] = 'v';
     const big = { ...withParameter(d, 'X-Amz-SignedHeaders', signed.join(';')), headers };
-    parseDescriptor(big);
-    const start = performance.now();
-    for (let i = 0; i < 5; i++) parseDescriptor(big);
-    const ms = (performance.now() - start) / 5;
-    console.info(`parseDescriptor, 40,000 headers: ${ms.toFixed(1)} ms`);
-    expect(ms).toBeLessThan(100);
+    expect(Object.keys(parseDescriptor(big).headers)).toHaveLength(signed.length - 1);
+    const more = { ...big, headers: { ...headers, 'x-amz-meta-z': 'v' } };
+    expect(await outcome(() => parseDescriptor(more))).toBe('ERR_INVALID_DESCRIPTOR');
   });
 });
 
