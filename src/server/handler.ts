@@ -6,11 +6,11 @@
 import { isPresignError } from '../errors.js';
 import type { Presigner } from '../producer/presigner-interface.js';
 import { HandlerRefusal } from './errors.js';
+import { nodeAdapter } from './node.js';
 import { MAX_BODY_BYTES, PROTOCOL_VERSION, type ProtocolCall, readCall } from './protocol.js';
 import { importSecret, MIN_SECRET_BYTES, openToken, sealToken, type TokenClaims } from './token.js';
 import type { UploadAuth, UploadHandler, UploadHandlerOptions, UploadRoute } from './types.js';
 import { verifyObject } from './verify.js';
-import { nodeAdapter } from './node.js';
 
 /** S3's largest single PUT. */
 const MAX_SINGLE_PUT = 5 * 1024 ** 3;
@@ -212,7 +212,12 @@ export function createUploadHandler<Auth extends UploadAuth = UploadAuth>(
     return { parts: parts.map(({ partNumber, etag, size }) => ({ partNumber, etag, size })) };
   }
 
-  async function complete(claims: TokenClaims, call: Extract<ProtocolCall, { action: 'complete' }>, auth: Auth, request: Request) {
+  async function complete(
+    claims: TokenClaims,
+    call: Extract<ProtocolCall, { action: 'complete' }>,
+    auth: Auth,
+    request: Request,
+  ) {
     if (claims.uploadId) {
       const partCount = Math.max(1, Math.ceil(claims.size / claims.partSize));
       const numbers = new Set(call.parts.map((part) => part.partNumber));
@@ -233,7 +238,13 @@ export function createUploadHandler<Auth extends UploadAuth = UploadAuth>(
     };
     const onUploadComplete = routeNamed(claims.route).onUploadComplete;
     const result = onUploadComplete ? await onUploadComplete(upload) : undefined;
-    return { key: claims.key, size: claims.size, contentType: claims.contentType, etag: object.etag, result: result ?? null };
+    return {
+      key: claims.key,
+      size: claims.size,
+      contentType: claims.contentType,
+      etag: object.etag,
+      result: result ?? null,
+    };
   }
 
   async function abort(claims: TokenClaims) {

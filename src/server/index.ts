@@ -12,6 +12,7 @@ export { PROTOCOL_VERSION } from './protocol.js';
 export type {
   CompletedUpload,
   DeclaredFile,
+  MultipartRoute,
   NodeRequest,
   NodeResponse,
   UploadAuth,

@@ -90,11 +90,7 @@ export type TokenFault = 'invalid' | 'expired';
  * Opens a token: its claims when the MAC holds and it has not expired at `nowSeconds`, else the fault.
  * Nothing of the token is trusted before the MAC is checked.
  */
-export async function openToken(
-  key: CryptoKey,
-  token: unknown,
-  nowSeconds: number,
-): Promise<TokenClaims | TokenFault> {
+export async function openToken(key: CryptoKey, token: unknown, nowSeconds: number): Promise<TokenClaims | TokenFault> {
   if (typeof token !== 'string' || token.length > 8192) return 'invalid';
   const parts = token.split('.');
   if (parts.length !== 3 || parts[0] !== VERSION) return 'invalid';

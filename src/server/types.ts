@@ -37,6 +37,21 @@ export interface CompletedUpload<Auth extends UploadAuth = UploadAuth> {
   request: Request;
 }
 
+/** When a route goes multipart, and with what parts. */
+export interface MultipartRoute {
+  /**
+   * Files of at least this many bytes are uploaded in parts.
+   * @example 64 * 1024 * 1024
+   */
+  threshold: number;
+  /**
+   * Bytes of every part but the last (5 MiB..5 GiB).
+   * @default 8 MiB, grown as the file needs
+   * @example 16 * 1024 * 1024
+   */
+  partSize?: number | undefined;
+}
+
 /** One kind of upload the handler accepts. */
 export interface UploadRoute<Auth extends UploadAuth = UploadAuth> {
   /**
@@ -62,7 +77,7 @@ export interface UploadRoute<Auth extends UploadAuth = UploadAuth> {
    * @default single PUT up to 5 GiB
    * @example { threshold: 64 * 1024 * 1024 }
    */
-  multipart?: { threshold: number; partSize?: number | undefined } | undefined;
+  multipart?: MultipartRoute | undefined;
   /**
    * Lifetime of the signed requests and of the upload's token, in seconds.
    * @default 900 for requests, 86400 for the token of a multipart upload (so it can resume)

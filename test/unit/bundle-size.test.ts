@@ -16,10 +16,13 @@ const KB = 1024;
  * whose answer was lost looked for with the signed HEAD, NoSuchUpload meaning done, `leftOpen` on every
  * error) took it from 6.95 KB to 7.28 KB (7,450 bytes). Meeting 7 KB would mean dropping that lookup or
  * the messages that say what was expected; the budget is 7.3 KB until a trim wins the bytes back.
+ *
+ * `s3-presign/consumer/upload` (uploadFile, issue 12) is DESIGN.md's 9 KB: it carries upload and the
+ * whole multipart engine, and measured 8.36 KB (8,560 bytes) when it was written.
  */
-const TARGET = { uploadDownload: 4 * KB, entry: 5 * KB, multipart: 7.3 * KB, post: 5.5 * KB };
-/** What a browser bundle of the consumer must never contain: `node:*`, the producer, the signer. */
-const FORBIDDEN = /^node:|(^|\/)src\/(producer|sigv4)\/|(^|\/)src\/index\.ts$/;
+const TARGET = { uploadDownload: 4 * KB, entry: 5 * KB, multipart: 7.3 * KB, post: 5.5 * KB, uploadFile: 9 * KB };
+/** What a browser bundle of the consumer must never contain: `node:*`, the producer, the signer, the server. */
+const FORBIDDEN = /^node:|(^|\/)src\/(producer|sigv4|server)\/|(^|\/)src\/index\.ts$/;
 /** What the `s3-presign/consumer` entry must not carry either: the subpaths' own code. */
 const SUBPATHS = /(^|\/)src\/(consumer\/multipart\/.*|consumer\/post\/.*|s3\/post-policy\.ts)$/;
 
@@ -82,6 +85,13 @@ describe('the consumer bundled for the browser', () => {
     expect(modules.filter((m) => FORBIDDEN.test(m))).toEqual([]);
     report('consumer/post entry', gzipBytes, TARGET.post);
     expect(gzipBytes).toBeLessThanOrEqual(TARGET.post);
+  });
+
+  it('the consumer/upload entry (uploadFile) pulls in nothing from node:*, the producer or the server, within 9 KB', async () => {
+    const { gzipBytes, modules } = await bundle("export * from './src/consumer/upload/index.ts';");
+    expect(modules.filter((m) => FORBIDDEN.test(m))).toEqual([]);
+    report('consumer/upload entry', gzipBytes, TARGET.uploadFile);
+    expect(gzipBytes).toBeLessThanOrEqual(TARGET.uploadFile);
   });
 
   it('would catch a node:* import, producer code or a subpath (the checks themselves can fail)', async () => {
