@@ -76,11 +76,12 @@ async function sendMultipart<Result>(
       },
     );
   } catch (error) {
-    // A cancelled upload is not resumed: it is aborted (best effort) and forgotten.
-    if (store && (isPresignError(error, 'ERR_ABORTED') || isStale(error))) {
-      await store.delete(id);
-      if (isPresignError(error, 'ERR_ABORTED'))
-        await endpointCaller({ ...options, signal: undefined })('abort', { token }).catch(() => undefined);
+    // A cancelled upload (the caller's signal) is not resumed: it is aborted (best effort) and
+    // forgotten. Anything else, a page unloading included (its requests end as aborted too), keeps it.
+    const cancelled = options.signal?.aborted === true;
+    if (store && (cancelled || isStale(error))) await store.delete(id);
+    if (store && cancelled) {
+      await endpointCaller({ ...options, signal: undefined })('abort', { token }).catch(() => undefined);
     }
     throw error;
   }
