@@ -47,17 +47,18 @@ try {
       if (!r.url.startsWith('https://examplebucket.s3.eu-west-1.amazonaws.com/k?')) throw new Error(r.url);
       if (typeof consumer.PresignError !== 'function' || typeof producer.PresignError !== 'function') throw new Error('no PresignError');
       if (typeof uploadMultipart !== 'function' || typeof submitPost !== 'function') throw new Error('no subpath entry');
+      if (typeof uploadFile !== 'function' || typeof createUploadHandler !== 'function') throw new Error('no upload handler entry');
       // One class for the whole package: the entries share it.
       if (consumer.PresignError !== producer.PresignError && MODE === 'import') throw new Error('two PresignError classes');
       console.log(MODE + ': ok');
     });`;
   writeFileSync(
     join(app, 'esm.mjs'),
-    `import * as producer from 's3-presign'; import * as consumer from 's3-presign/consumer'; import { uploadMultipart } from 's3-presign/consumer/multipart'; import { submitPost } from 's3-presign/consumer/post'; const MODE = 'import';${check}`,
+    `import * as producer from 's3-presign'; import * as consumer from 's3-presign/consumer'; import { uploadMultipart } from 's3-presign/consumer/multipart'; import { submitPost } from 's3-presign/consumer/post'; import { uploadFile } from 's3-presign/consumer/upload'; import { createUploadHandler } from 's3-presign/server'; const MODE = 'import';${check}`,
   );
   writeFileSync(
     join(app, 'cjs.cjs'),
-    `const producer = require('s3-presign'); const consumer = require('s3-presign/consumer'); const { uploadMultipart } = require('s3-presign/consumer/multipart'); const { submitPost } = require('s3-presign/consumer/post'); const MODE = 'require';${check}`,
+    `const producer = require('s3-presign'); const consumer = require('s3-presign/consumer'); const { uploadMultipart } = require('s3-presign/consumer/multipart'); const { submitPost } = require('s3-presign/consumer/post'); const { uploadFile } = require('s3-presign/consumer/upload'); const { createUploadHandler } = require('s3-presign/server'); const MODE = 'require';${check}`,
   );
   // ESM and CommonJS in one process: two classes (the dual-package hazard), one isPresignError.
   writeFileSync(

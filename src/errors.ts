@@ -26,6 +26,13 @@
  * does not expose `ETag`), `ERR_REDIRECT` (the request was answered with a redirect, which the
  * consumer never follows: the body and signature would go to another address). S3's refusal of a
  * request whose signature or credentials expired is `ERR_EXPIRED` too, with S3's fields.
+ *
+ * What the upload handler answers (`s3-presign/server`; `uploadFile` rejects with the same code and
+ * the HTTP `status`): `ERR_BAD_REQUEST` (400), `ERR_UNAUTHORIZED` (401), `ERR_FORBIDDEN` (403: a
+ * token altered, expired or another user's), `ERR_UNKNOWN_ROUTE` and `ERR_UPLOAD_NOT_FOUND` (404),
+ * `ERR_METHOD_NOT_ALLOWED` (405), `ERR_TOO_LARGE` (413), `ERR_TYPE_NOT_ALLOWED` (415),
+ * `ERR_VERIFICATION_FAILED` (422: the object is not the file declared), `ERR_INTERNAL` (500),
+ * `ERR_STORAGE` (502).
  */
 export type PresignErrorCode =
   // input the producer refuses before signing
@@ -64,7 +71,18 @@ export type PresignErrorCode =
   | 'ERR_NETWORK'
   | 'ERR_ABORTED'
   | 'ERR_ETAG_UNREADABLE'
-  | 'ERR_REDIRECT';
+  | 'ERR_REDIRECT'
+  // what the upload handler (s3-presign/server) answers, as uploadFile reports it
+  | 'ERR_BAD_REQUEST'
+  | 'ERR_UNAUTHORIZED'
+  | 'ERR_FORBIDDEN'
+  | 'ERR_UNKNOWN_ROUTE'
+  | 'ERR_UPLOAD_NOT_FOUND'
+  | 'ERR_METHOD_NOT_ALLOWED'
+  | 'ERR_TYPE_NOT_ALLOWED'
+  | 'ERR_VERIFICATION_FAILED'
+  | 'ERR_STORAGE'
+  | 'ERR_INTERNAL';
 
 /** Fields parsed from S3's XML error body (`<Error><Code/><Message/><RequestId/></Error>`). */
 export interface S3ErrorFields {

@@ -6,6 +6,8 @@ import { listenOnLoopback } from '../../examples/loopback.js';
  * A front for the test S3 server that does what S3 documents and s3rver 4.0.4 does not:
  * - AbortMultipartUpload (s3rver verifies the request's signature, then answers 405), and afterwards
  *   NoSuchUpload to the upload's parts and completion;
+ * - ListParts (s3rver answers 405 after verifying the signature): the parts it saw S3 accept, as S3's
+ *   ListPartsResult (one page);
  * - NoSuchUpload to a second completion of a completed upload (s3rver answers 500 InternalError);
  * - a multipart object's ETag: the MD5 of the parts' MD5s, `-` and the number of parts (s3rver gives
  *   the MD5 of the whole object), in the completion's answer and in the object's HEAD and GET.
@@ -47,6 +49,8 @@ export async function startMultipartFront(target: string): Promise<MultipartFron
   const aborted = new Set<string>();
   /** The S3 ETag of each object a completion made, by path, until a PUT replaces it. */
   const etags = new Map<string, string>();
+  /** The parts S3 accepted, by upload id, then part number. */
+  const parts = new Map<string, Map<number, { etag: string; size: number }>>();
 
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://front');
@@ -72,6 +76,26 @@ export async function startMultipartFront(target: string): Promise<MultipartFron
             res.writeHead(204, { 'access-control-allow-origin': '*' }).end();
           }
           return;
+        }
+        if (req.method === 'GET' && uploadId !== null && status === 405) {
+          const listed = [...(parts.get(uploadId) ?? new Map()).entries()].sort(([a], [b]) => a - b);
+          const xml = `<?xml version="1.0" encoding="UTF-8"?><ListPartsResult><UploadId>${uploadId}</UploadId><IsTruncated>false</IsTruncated>${listed
+            .map(
+              ([n, part]) =>
+                `<Part><PartNumber>${n}</PartNumber><ETag>${part.etag.replaceAll('"', '&quot;')}</ETag><Size>${part.size}</Size></Part>`,
+            )
+            .join('')}</ListPartsResult>`;
+          res.writeHead(200, { 'content-type': 'application/xml', 'access-control-allow-origin': '*' }).end(xml);
+          return;
+        }
+        const partNumber = Number(url.searchParams.get('partNumber'));
+        if (req.method === 'PUT' && uploadId !== null && partNumber > 0 && status === 200) {
+          const etag = answer.headers.etag;
+          if (typeof etag === 'string') {
+            const books = parts.get(uploadId) ?? new Map();
+            books.set(partNumber, { etag, size: body.length });
+            parts.set(uploadId, books);
+          }
         }
         if (req.method === 'POST' && url.searchParams.has('uploads') && status === 200) {
           const id = /<UploadId>([^<]+)<\/UploadId>/.exec(text)?.[1];
