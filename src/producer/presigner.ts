@@ -6,6 +6,7 @@ import { assertBucketName } from '../s3/bucket.js';
 import { readDate, readOneOf, readOptions } from '../s3/check.js';
 import { assertObjectKey } from '../s3/key.js';
 import { DEFAULT_EXPIRES_IN, MAX_EXPIRES_IN } from '../s3/limits.js';
+import { base64, hex } from '../sigv4/bytes.js';
 import { encodeKeyPath } from '../sigv4/encode.js';
 import { signingKey } from '../sigv4/signing-key.js';
 import { type SigningTimes, signingTimes, wholeSeconds } from './clock.js';
@@ -74,7 +75,7 @@ interface LastKey {
   secret: string;
   day: string;
   region: string;
-  key: Buffer;
+  key: Uint8Array;
 }
 
 /**
@@ -148,7 +149,7 @@ export class PresignerImpl implements Presigner, Signer {
       if (snapshot.identity.accessKeyId.length >= 16) secrets.push(snapshot.identity.accessKeyId);
     }
     const key = this.#key;
-    if (key !== undefined) secrets.push(key.key.toString('hex'), key.key.toString('base64'));
+    if (key !== undefined) secrets.push(hex(key.key), base64(key.key));
     return secrets;
   }
 

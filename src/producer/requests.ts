@@ -26,6 +26,7 @@ import { MAX_PUT_SIZE } from '../s3/limits.js';
 import { assertPartNumber } from '../s3/multipart-plan.js';
 import { taggingHeader } from '../s3/tagging.js';
 import { unsendableReason } from '../s3/unsendable-headers.js';
+import { utf8Base64 } from '../sigv4/bytes.js';
 import { uriEncode } from '../sigv4/encode.js';
 import type { DeleteOptions, GetOptions, PresignOptions, PutOptions } from './types.js';
 
@@ -144,9 +145,7 @@ function sseHeaders(sse: unknown, h: Record<string, string>): void {
   if (context !== undefined) {
     // A record of strings only: JSON of it always exists (no cycle, no bigint) and says what was given.
     const entries = readStringRecord('serverSideEncryption.context', context);
-    h['x-amz-server-side-encryption-context'] = Buffer.from(JSON.stringify(Object.fromEntries(entries))).toString(
-      'base64',
-    );
+    h['x-amz-server-side-encryption-context'] = utf8Base64(JSON.stringify(Object.fromEntries(entries)));
   }
   if (bucketKeyEnabled !== undefined)
     h['x-amz-server-side-encryption-bucket-key-enabled'] = String(

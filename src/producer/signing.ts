@@ -35,7 +35,7 @@ export interface SigningContext {
   expiresIn: number;
   /** ISO 8601 UTC instant the signature stops working. */
   expiresAt: string;
-  signingKey: Buffer;
+  signingKey: Uint8Array;
 }
 
 /** What an operation needs of the presigner: its client, its bucket rule, its signing step. */

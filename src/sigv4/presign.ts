@@ -1,4 +1,3 @@
-import * as crypto from 'node:crypto';
 import {
   Q_ALGORITHM,
   Q_CREDENTIAL,
@@ -10,6 +9,9 @@ import {
 } from '../contract/query.js';
 import { ALGORITHM, TERMINATOR, UNSIGNED_PAYLOAD } from './constants.js';
 import { uriEncode } from './encode.js';
+import { hmacHex, sha256Hex } from './hash.js';
+
+export { hmacHex };
 
 /** Everything SigV4 query signing needs, already validated and encoded where noted. */
 export interface QuerySigningInput {
@@ -31,43 +33,7 @@ export interface QuerySigningInput {
   region: string;
   service: string;
   expiresIn: number;
-  signingKey: Buffer;
-}
-
-// `crypto.hash` (Node >= 20.12) hashes in one call, without a Hash object and its stream machinery.
-const sha256Hex: (data: string) => string =
-  typeof crypto.hash === 'function'
-    ? (data) => crypto.hash('sha256', data, 'hex')
-    : (data) => crypto.createHash('sha256').update(data).digest('hex');
-
-// HMAC-SHA256 from its definition (RFC 2104), H((K ^ opad) || H((K ^ ipad) || m)), over buffers
-// preallocated per signing key with the padded key written once: no Hmac object and no key set-up
-// per URL. The string to sign is ASCII, so latin1 writes it byte for byte.
-interface HmacPads {
-  inner: Buffer;
-  outer: Buffer;
-}
-const pads = new WeakMap<Buffer, HmacPads>();
-const BLOCK = 64;
-const MAX_MESSAGE = 448;
-
-export function hmacHex(key: Buffer, message: string): string {
-  if (typeof crypto.hash !== 'function' || message.length > MAX_MESSAGE || key.length > BLOCK) {
-    return crypto.createHmac('sha256', key).update(message).digest('hex');
-  }
-  let p = pads.get(key);
-  if (p === undefined) {
-    p = { inner: Buffer.alloc(BLOCK + MAX_MESSAGE), outer: Buffer.alloc(BLOCK + 32) };
-    for (let i = 0; i < BLOCK; i++) {
-      const k = i < key.length ? (key[i] as number) : 0;
-      p.inner[i] = k ^ 0x36;
-      p.outer[i] = k ^ 0x5c;
-    }
-    pads.set(key, p);
-  }
-  const length = p.inner.write(message, BLOCK, 'latin1');
-  crypto.hash('sha256', p.inner.subarray(0, BLOCK + length), 'buffer').copy(p.outer, BLOCK);
-  return crypto.hash('sha256', p.outer, 'hex');
+  signingKey: Uint8Array;
 }
 
 function byName(a: readonly [string, string], b: readonly [string, string]): number {

@@ -1,5 +1,6 @@
 import type { PostCondition, PresignedPost } from '../../contract/post.js';
 import { POST_FIELD } from '../../s3/post-policy.js';
+import { utf8Base64 } from '../../sigv4/bytes.js';
 import { ALGORITHM } from '../../sigv4/constants.js';
 import { credentialScope, hmacHex } from '../../sigv4/presign.js';
 import type { Signer } from '../signing.js';
@@ -34,7 +35,7 @@ export async function presignPost(signer: Signer, options: PresignPostOptions): 
     conditions.push({ [name]: value });
     fields[name] = value;
   }
-  const policy = Buffer.from(JSON.stringify({ expiration: context.expiresAt, conditions }), 'utf8').toString('base64');
+  const policy = utf8Base64(JSON.stringify({ expiration: context.expiresAt, conditions }));
   fields[POST_FIELD.policy] = policy;
   fields[POST_FIELD.signature] = hmacHex(context.signingKey, policy);
   return { method: 'POST', url: target.origin + target.pathPrefix, fields, expiresAt: context.expiresAt, conditions };
