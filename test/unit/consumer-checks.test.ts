@@ -208,6 +208,25 @@ describe("expiry bounds, checked before the network, on the signer's timeline", 
     expect(fetch).toHaveBeenCalledTimes(4);
   });
 
+  // Issue 10, item 9: the consumer's clock at -2 h, -10 min, +10 min and +2 h from the signer's.
+  for (const skew of [-7_200_000, -600_000, 600_000, 7_200_000]) {
+    it(`with this clock ${skew / 60_000} min off: fresh descriptors go, one with seconds left is refused given serverTime`, async () => {
+      const fetch = recordingFetch();
+      // The signer's time, seen through a clock that is `skew` off (only its differences count).
+      const signer = Date.parse('2026-11-29T00:00:01Z');
+      const now = () => signer + skew;
+      await upload(await putPng(), 'x', { fetch, now });
+      await download(await presigner.presignGet({ key: 'a.png', signingDate: SIGNED_AT }), { fetch, now });
+      expect(fetch).toHaveBeenCalledTimes(2);
+      // Signed 14 min 57 s before the server's time at receipt: 3 s left, under the 5 s tolerance.
+      const serverTime = '2026-11-29T00:14:57Z';
+      expect(await rejection(upload(await putPng(), 'x', { fetch, now, serverTime }))).toBe('ERR_EXPIRED');
+      const get = await presigner.presignGet({ key: 'a.png', signingDate: SIGNED_AT });
+      expect(await rejection(download(get, { fetch, now, serverTime }))).toBe('ERR_EXPIRED');
+      expect(fetch).toHaveBeenCalledTimes(2);
+    });
+  }
+
   it('counts time from when a descriptor was first seen, on now(): it expires once 900 s have passed', async () => {
     const fetch = recordingFetch();
     let t = 50_000;
