@@ -13,8 +13,15 @@ import { PresignError } from '../errors.js';
 import { completeMultipartXml, isErrorXml, parseS3ErrorXml, xmlElement } from '../s3/xml.js';
 import { uriEncode } from '../sigv4/encode.js';
 import { CREATE_FIELDS } from './multipart/create-fields.js';
-import type { SdkOperation } from './sdk.js';
 import type { Signer } from './signing.js';
+
+/** The multipart control calls, by their S3 (and SDK command) names. */
+export type SdkOperation =
+  | 'CreateMultipartUpload'
+  | 'CompleteMultipartUpload'
+  | 'AbortMultipartUpload'
+  | 'ListParts'
+  | 'HeadObject';
 
 const ATTEMPTS = 3;
 const LIFETIME = 60;

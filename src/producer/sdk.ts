@@ -5,18 +5,10 @@
  * when a call talks to S3, and its failures become `PresignError`s.
  */
 import { PresignError } from '../errors.js';
-import { sendSigned } from './s3-fetch.js';
+import { type SdkOperation, sendSigned } from './s3-fetch.js';
 import type { Signer } from './signing.js';
 
 type ClientS3 = typeof import('@aws-sdk/client-s3');
-
-/** The control calls that go through the SDK. */
-export type SdkOperation =
-  | 'CreateMultipartUpload'
-  | 'CompleteMultipartUpload'
-  | 'AbortMultipartUpload'
-  | 'ListParts'
-  | 'HeadObject';
 
 /** The SDK, loaded only when a call talks to S3 through `client` (it is an optional peer dependency). */
 async function sdk(
