@@ -155,7 +155,7 @@ export interface Presigner {
    *   how many parts to sign now.
    * @returns The upload: its id and plan, the signed parts, `complete` and `abort`. What
    *   `uploadMultipart` (`s3-presign/consumer/multipart`) takes.
-   * @throws {@link PresignError} `ERR_MISSING_CLIENT` when the presigner has no `client`, or
+   * @throws {@link PresignError} `ERR_MISSING_CLIENT` when the presigner has a `client` but
    *   `@aws-sdk/client-s3` is not installed.
    * @throws {@link PresignError} `ERR_S3` when S3 refuses CreateMultipartUpload (its `s3Code`,
    *   `status` and `requestId` are on the error), or answers without an upload id.
@@ -229,7 +229,7 @@ export interface Presigner {
    *
    * @param options The upload (key, upload id) and its parts with their ETags (and checksums).
    * @returns The stored object: bucket, key, ETag, and location and version when S3 gives them.
-   * @throws {@link PresignError} `ERR_MISSING_CLIENT` when the presigner has no `client`, or
+   * @throws {@link PresignError} `ERR_MISSING_CLIENT` when the presigner has a `client` but
    *   `@aws-sdk/client-s3` is not installed.
    * @throws {@link PresignError} `ERR_S3` when S3 refuses the completion (e.g. `s3Code` `InvalidPart`,
    *   `EntityTooSmall`, `NoSuchUpload`).
@@ -252,7 +252,7 @@ export interface Presigner {
    * its parts, which stop costing storage.
    *
    * @param options The upload: key and upload id.
-   * @throws {@link PresignError} `ERR_MISSING_CLIENT` when the presigner has no `client`, or
+   * @throws {@link PresignError} `ERR_MISSING_CLIENT` when the presigner has a `client` but
    *   `@aws-sdk/client-s3` is not installed.
    * @throws {@link PresignError} `ERR_S3` when S3 refuses the abort (e.g. `s3Code` `NoSuchUpload`).
    * @throws {@link PresignError} `ERR_ABORTED` when `signal` aborts the call to S3.
@@ -271,7 +271,7 @@ export interface Presigner {
    *
    * @param options The upload: key and upload id.
    * @returns The parts, with their ETag, size, and checksum when the upload has one.
-   * @throws {@link PresignError} `ERR_MISSING_CLIENT` when the presigner has no `client`, or
+   * @throws {@link PresignError} `ERR_MISSING_CLIENT` when the presigner has a `client` but
    *   `@aws-sdk/client-s3` is not installed.
    * @throws {@link PresignError} `ERR_S3` when S3 refuses the listing (e.g. `s3Code` `NoSuchUpload`).
    * @throws {@link PresignError} `ERR_ABORTED` when `signal` aborts the call to S3.

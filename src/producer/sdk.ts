@@ -1,30 +1,20 @@
 /**
- * The SDK adapter: the multipart control calls (create, complete, abort, list) through the
- * `@aws-sdk/client-s3` client the signer was given. The SDK is an optional peer, loaded only
+ * The multipart control calls (create, complete, abort, list, and the HEAD of a lost completion):
+ * through the `@aws-sdk/client-s3` client the signer was given, or, without one, as requests the
+ * presigner signs itself (s3-fetch.ts), in the same input and output shapes. The SDK is an optional peer, loaded only
  * when a call talks to S3, and its failures become `PresignError`s.
  */
 import { PresignError } from '../errors.js';
+import { type SdkOperation, sendSigned } from './s3-fetch.js';
 import type { Signer } from './signing.js';
 
 type ClientS3 = typeof import('@aws-sdk/client-s3');
 
-/** The control calls that go through the SDK. */
-export type SdkOperation =
-  | 'CreateMultipartUpload'
-  | 'CompleteMultipartUpload'
-  | 'AbortMultipartUpload'
-  | 'ListParts'
-  | 'HeadObject';
-
-/** The SDK, loaded only when a call talks to S3 (it is an optional peer dependency). */
-async function sdk(signer: Signer): Promise<{ client: NonNullable<Signer['client']>; s3: ClientS3 }> {
-  const client = signer.client;
-  if (client === undefined) {
-    throw new PresignError(
-      'ERR_MISSING_CLIENT',
-      'Multipart uploads are created, completed, aborted and listed through an S3Client: pass `client` to createPresigner',
-    );
-  }
+/** The SDK, loaded only when a call talks to S3 through `client` (it is an optional peer dependency). */
+async function sdk(
+  signer: Signer,
+  client: NonNullable<Signer['client']>,
+): Promise<{ client: NonNullable<Signer['client']>; s3: ClientS3 }> {
   try {
     return { client, s3: await import('@aws-sdk/client-s3') };
   } catch (cause) {
@@ -73,7 +63,9 @@ export async function sendCommand<T>(
   input: Record<string, unknown>,
   signal: AbortSignal | undefined,
 ): Promise<T> {
-  const { client, s3 } = await sdk(signer);
+  // No client: the presigner signs the call itself (s3-fetch.ts).
+  if (signer.client === undefined) return sendSigned<T>(signer, operation, input, signal);
+  const { client, s3 } = await sdk(signer, signer.client);
   if (signal?.aborted === true)
     throw new PresignError('ERR_ABORTED', `${operation} was aborted`, { cause: signal.reason });
   const Command = s3[`${operation}Command`] as unknown as new (input: Record<string, unknown>) => unknown;

@@ -201,17 +201,26 @@ describe('presignMultipart', () => {
     expect(s3.calls()).toHaveLength(0);
   });
 
-  it('needs an S3Client, and says so before any I/O', async () => {
+  it('without an S3Client signs its own requests: CreateMultipartUpload is a signed POST ?uploads', async () => {
     const p = createPresigner({ region: 'eu-west-1', credentials, bucket: 'uploads' });
-    const error = await rejection(p.presignMultipart({ key: 'k', size: 1 }));
-    expect(error.code).toBe('ERR_MISSING_CLIENT');
-    for (const call of [
-      p.completeMultipart({ key: 'k', uploadId: 'u', parts: [{ partNumber: 1, etag: 'e' }] }),
-      p.abortMultipart({ key: 'k', uploadId: 'u' }),
-      p.listParts({ key: 'k', uploadId: 'u' }),
-    ]) {
-      expect((await rejection(call)).code).toBe('ERR_MISSING_CLIENT');
+    const calls: Array<{ url: string; method: string | undefined }> = [];
+    const original = globalThis.fetch;
+    globalThis.fetch = (async (url: string | URL | Request, init?: RequestInit) => {
+      calls.push({ url: String(url), method: init?.method });
+      return new Response('<InitiateMultipartUploadResult><UploadId>U-1</UploadId></InitiateMultipartUploadResult>');
+    }) as typeof fetch;
+    try {
+      const upload = await p.presignMultipart({ key: 'k', size: 1, contentType: 'text/plain' });
+      expect(upload.uploadId).toBe('U-1');
+    } finally {
+      globalThis.fetch = original;
     }
+    expect(calls).toHaveLength(1);
+    const url = new URL(calls[0]!.url);
+    expect(calls[0]!.method).toBe('POST');
+    expect(url.searchParams.has('uploads')).toBe(true);
+    expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('content-type;host');
+    expect(url.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('surfaces a failed create as ERR_S3 with S3 fields, and aborts nothing', async () => {

@@ -11,22 +11,9 @@ import { sendCommand } from '../sdk.js';
 import type { Signer } from '../signing.js';
 import { assertAlgorithm, assertChecksums, assertOptions } from './checks.js';
 import { abortQuietly } from './control.js';
+import { CREATE_FIELDS } from './create-fields.js';
 import type { PresignMultipartOptions } from './options.js';
 import { partHeaders, signPartBatch, signUploadRequest } from './parts.js';
-
-const CREATE_FIELDS: ReadonlyArray<readonly [string, string]> = [
-  ['content-type', 'ContentType'],
-  ['cache-control', 'CacheControl'],
-  ['content-disposition', 'ContentDisposition'],
-  ['content-encoding', 'ContentEncoding'],
-  ['content-language', 'ContentLanguage'],
-  ['x-amz-acl', 'ACL'],
-  ['x-amz-storage-class', 'StorageClass'],
-  ['x-amz-tagging', 'Tagging'],
-  ['x-amz-server-side-encryption', 'ServerSideEncryption'],
-  ['x-amz-server-side-encryption-aws-kms-key-id', 'SSEKMSKeyId'],
-  ['x-amz-server-side-encryption-context', 'SSEKMSEncryptionContext'],
-];
 
 /**
  * The CreateMultipartUpload input for the object options: validated and canonicalised by the same
