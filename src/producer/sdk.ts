@@ -10,13 +10,20 @@ import type { Signer } from './signing.js';
 
 type ClientS3 = typeof import('@aws-sdk/client-s3');
 
+/**
+ * The SDK's name, not a literal in the import: bundlers then leave it to run time (and the comments
+ * tell webpack and Vite so), so a bundle carries none of the SDK and no bundler warns when it is not
+ * installed. Only a presigner given a `client` loads it.
+ */
+const SDK = '@aws-sdk/client-s3';
+
 /** The SDK, loaded only when a call talks to S3 through `client` (it is an optional peer dependency). */
 async function sdk(
   signer: Signer,
   client: NonNullable<Signer['client']>,
 ): Promise<{ client: NonNullable<Signer['client']>; s3: ClientS3 }> {
   try {
-    return { client, s3: await import('@aws-sdk/client-s3') };
+    return { client, s3: (await import(/* webpackIgnore: true */ /* @vite-ignore */ SDK)) as ClientS3 };
   } catch (cause) {
     throw new PresignError('ERR_MISSING_CLIENT', 'Multipart calls need the @aws-sdk/client-s3 package', {
       cause: signer.scrub(cause),
