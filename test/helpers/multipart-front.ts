@@ -42,7 +42,15 @@ async function readAll(stream: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export async function startMultipartFront(target: string): Promise<MultipartFront> {
+/**
+ * `pageSize`: the most parts one ListParts answer holds when the request names no `max-parts`
+ * (S3's is 1,000); smaller, it makes the caller page with `part-number-marker` as S3 documents.
+ */
+export async function startMultipartFront(
+  target: string,
+  options: { pageSize?: number } = {},
+): Promise<MultipartFront> {
+  const pageSize = options.pageSize ?? 1000;
   const upstream = new URL(target);
   const created = new Set<string>();
   const completed = new Set<string>();
@@ -78,8 +86,17 @@ export async function startMultipartFront(target: string): Promise<MultipartFron
           return;
         }
         if (req.method === 'GET' && uploadId !== null && status === 405) {
-          const listed = [...(parts.get(uploadId) ?? new Map()).entries()].sort(([a], [b]) => a - b);
-          const xml = `<?xml version="1.0" encoding="UTF-8"?><ListPartsResult><UploadId>${uploadId}</UploadId><IsTruncated>false</IsTruncated>${listed
+          // https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListParts.html: parts after the marker,
+          // at most max-parts of them, and the marker to ask for the next page from.
+          const marker = Number(url.searchParams.get('part-number-marker') ?? 0);
+          const max = Number(url.searchParams.get('max-parts') ?? pageSize);
+          const after = [...(parts.get(uploadId) ?? new Map()).entries()]
+            .sort(([a], [b]) => a - b)
+            .filter(([n]) => n > marker);
+          const listed = after.slice(0, max);
+          const truncated = after.length > listed.length;
+          const next = truncated ? `<NextPartNumberMarker>${listed.at(-1)![0]}</NextPartNumberMarker>` : '';
+          const xml = `<?xml version="1.0" encoding="UTF-8"?><ListPartsResult><UploadId>${uploadId}</UploadId><PartNumberMarker>${marker}</PartNumberMarker>${next}<MaxParts>${max}</MaxParts><IsTruncated>${truncated}</IsTruncated>${listed
             .map(
               ([n, part]) =>
                 `<Part><PartNumber>${n}</PartNumber><ETag>${part.etag.replaceAll('"', '&quot;')}</ETag><Size>${part.size}</Size></Part>`,

@@ -105,6 +105,31 @@ describe('multipart without an SDK client', () => {
     expect(completion).toMatchObject({ code: 'ERR_S3', s3Code: 'NoSuchUpload', leftOpen: false });
   });
 
+  it('pages through ListParts with part-number-marker: 3 parts from a server that answers 2 at a time', async () => {
+    const paged = await startMultipartFront(s3.endpoint, { pageSize: 2 });
+    try {
+      const p = localPresigner(paged.endpoint);
+      const bytes = new Uint8Array(randomBytes(11 * MiB));
+      const upload = await p.presignMultipart({ key: 'no-client/paged.bin', size: bytes.length, partSize: 5 * MiB });
+      for (const part of upload.parts) {
+        const start = (part.partNumber - 1) * upload.partSize;
+        const body = bytes.subarray(start, start + upload.partSize);
+        expect((await fetch(part.request.url, { method: 'PUT', headers: part.request.headers, body })).status).toBe(
+          200,
+        );
+      }
+      const listed = await p.listParts({ key: upload.key, uploadId: upload.uploadId });
+      expect(listed.map((part) => [part.partNumber, part.size])).toEqual([
+        [1, 5 * MiB],
+        [2, 5 * MiB],
+        [3, 1 * MiB],
+      ]);
+      await p.abortMultipart({ key: upload.key, uploadId: upload.uploadId });
+    } finally {
+      await paged.close();
+    }
+  });
+
   it('retries a 503 and a reset, signing each attempt anew', async () => {
     const through = localPresigner(proxy.endpoint);
     proxy.faults.push(503, 'reset');
