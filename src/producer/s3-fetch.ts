@@ -2,15 +2,17 @@
  * The multipart control calls without an SDK client: each one a request signed by the presigner
  * itself (a presigned URL of 60 s, fetched with exactly its signed headers) and S3's XML answer
  * parsed, in the SDK's input and output shapes so that one `sendCommand` serves both paths.
- * Network errors, 429 and 5xx are retried (3 attempts, full jitter), as the SDK does; S3's error
+ * Network errors, 429 and 5xx are retried (3 attempts, full jitter: the consumer's withRetry); S3's error
  * bodies become `ERR_S3` with the same fields as the SDK path, and no answer at all is `ERR_S3`
  * without a `status`, which the completion reads as "look at the object before anything else".
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateMultipartUpload.html (and Complete,
  * Abort, ListParts, HeadObject)
  */
+
+import { withRetry } from '../consumer/retry.js';
 import type { PresignedMethod } from '../contract/request.js';
-import { PresignError } from '../errors.js';
-import { completeMultipartXml, isErrorXml, parseS3ErrorXml, xmlElement } from '../s3/xml.js';
+import { isPresignError, PresignError } from '../errors.js';
+import { completeMultipartXml, isErrorXml, parseS3ErrorXml, xmlBlocks, xmlElement } from '../s3/xml.js';
 import { uriEncode } from '../sigv4/encode.js';
 import { CREATE_FIELDS } from './multipart/create-fields.js';
 import type { Signer } from './signing.js';
@@ -89,10 +91,6 @@ function callOf(operation: SdkOperation, input: Record<string, unknown>): Call {
   }
 }
 
-/** Every `<name>…</name>` block of `xml`. */
-const blocks = (xml: string, name: string): string[] =>
-  [...xml.matchAll(new RegExp(`<${name}>([\\s\\S]*?)</${name}>`, 'g'))].map((m) => m[1]!);
-
 /** S3's answer to `operation`, in the SDK's output shape. */
 function outputOf(operation: SdkOperation, response: Response, xml: string): unknown {
   const version = response.headers.get('x-amz-version-id') ?? undefined;
@@ -105,7 +103,7 @@ function outputOf(operation: SdkOperation, response: Response, xml: string): unk
       return {};
     case 'ListParts': {
       const algorithm = xmlElement(xml, 'ChecksumAlgorithm');
-      const Parts = blocks(xml, 'Part').map((part) => {
+      const Parts = xmlBlocks(xml, 'Part').map((part) => {
         const out: Record<string, unknown> = {
           PartNumber: Number(xmlElement(part, 'PartNumber')),
           ETag: xmlElement(part, 'ETag'),
@@ -128,27 +126,29 @@ function outputOf(operation: SdkOperation, response: Response, xml: string): unk
   }
 }
 
-/** `ERR_S3` from S3's answer (`status` given) or from no answer at all (`status` undefined). */
-function s3Error(
-  operation: string,
-  status: number | undefined,
-  xml: string,
-  requestId: string | null,
-  cause?: unknown,
-) {
-  const fields = parseS3ErrorXml(xml);
-  const code = fields.code ?? (status === 404 ? 'NotFound' : undefined);
+/** What either path knows of a failed control call: S3's fields, where there was an answer. */
+export interface S3Failure {
+  code?: string | undefined;
+  message?: string | undefined;
+  /** Undefined when no answer arrived. */
+  status?: number | undefined;
+  requestId?: string | undefined;
+}
+
+/**
+ * The `ERR_S3` of a failed control call, one shape for the SDK path and this one: its message names
+ * the operation, code and status; S3's fields are on the error; `cause` is already scrubbed.
+ */
+export function s3Failure(operation: string, failure: S3Failure, cause?: unknown): PresignError {
+  const { code, status } = failure;
   const details = [code, status === undefined ? undefined : `HTTP ${status}`].filter(Boolean).join(', ');
   const options: ConstructorParameters<typeof PresignError>[2] = { cause };
   if (code !== undefined) options.s3Code = code;
-  if (fields.message !== undefined) options.s3Message = fields.message;
+  if (failure.message !== undefined) options.s3Message = failure.message;
   if (status !== undefined) options.status = status;
-  const id = fields.requestId ?? requestId ?? undefined;
-  if (id !== undefined) options.requestId = id;
+  if (failure.requestId !== undefined) options.requestId = failure.requestId;
   return new PresignError('ERR_S3', `${operation} failed${details ? ` (${details})` : ''}`, options);
 }
-
-const retryable = (status: number | undefined) => status === undefined || status === 429 || status >= 500;
 
 /** `operation` for the SDK-shaped `input`, sent as a request the presigner signs; the SDK-shaped output. */
 export async function sendSigned<T>(
@@ -158,45 +158,52 @@ export async function sendSigned<T>(
   signal: AbortSignal | undefined,
 ): Promise<T> {
   const call = callOf(operation, input);
-  const aborted = () => signal?.aborted === true;
-  let last: PresignError | undefined;
-  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-    if (aborted()) throw new PresignError('ERR_ABORTED', `${operation} was aborted`, { cause: signal?.reason });
-    // Signed anew each attempt: a retry never carries an old signature.
-    const request = await signer.sign({
-      method: call.method,
-      bucket: str(input.Bucket),
-      key: str(input.Key),
-      query: call.query,
-      headers: call.headers,
-      expiresIn: LIFETIME,
-      signingDate: undefined,
-    });
-    let response: Response;
-    let xml: string;
-    try {
-      const init: RequestInit = { method: call.method, headers: request.headers, redirect: 'manual' };
-      if (call.body !== undefined) init.body = call.body;
-      if (signal !== undefined) init.signal = signal;
-      response = await fetch(request.url, init);
-      xml = call.method === 'HEAD' ? '' : await response.text();
-    } catch (error) {
-      if (aborted()) throw new PresignError('ERR_ABORTED', `${operation} was aborted`, { cause: signal?.reason });
-      last = s3Error(operation, undefined, '', null, signer.scrub(error));
-      await pause(attempt);
-      continue;
-    }
-    // A 200 to CompleteMultipartUpload may carry an <Error>: S3 failed after it began answering.
-    const failed = !response.ok || (operation === 'CompleteMultipartUpload' && isErrorXml(xml));
-    if (!failed) return outputOf(operation, response, xml) as T;
-    const status = response.ok ? 500 : response.status;
-    last = s3Error(operation, status, xml, response.headers.get('x-amz-request-id'));
-    if (!retryable(status)) throw last;
-    await pause(attempt);
+  try {
+    return await withRetry(
+      async (attempt) => {
+        // Signed anew each attempt: a retry never carries an old signature.
+        const request = await signer.sign({
+          method: call.method,
+          bucket: str(input.Bucket),
+          key: str(input.Key),
+          query: call.query,
+          headers: call.headers,
+          expiresIn: LIFETIME,
+          signingDate: undefined,
+        });
+        let response: Response;
+        let xml: string;
+        try {
+          const init: RequestInit = {
+            method: call.method,
+            headers: request.headers,
+            redirect: 'manual',
+            signal: attempt.signal,
+          };
+          if (call.body !== undefined) init.body = call.body;
+          response = await fetch(request.url, init);
+          xml = call.method === 'HEAD' ? '' : await response.text();
+        } catch (error) {
+          throw new PresignError('ERR_NETWORK', `${operation} got no answer`, { cause: signer.scrub(error) });
+        }
+        // A 200 to CompleteMultipartUpload may carry an <Error>: S3 failed after it began answering.
+        const failed = !response.ok || (operation === 'CompleteMultipartUpload' && isErrorXml(xml));
+        if (!failed) return outputOf(operation, response, xml) as T;
+        const fields = parseS3ErrorXml(xml);
+        const status = response.ok ? 500 : response.status;
+        throw s3Failure(operation, {
+          code: fields.code ?? (status === 404 ? 'NotFound' : undefined),
+          message: fields.message,
+          status,
+          requestId: fields.requestId ?? response.headers.get('x-amz-request-id') ?? undefined,
+        });
+      },
+      { retry: ATTEMPTS - 1, signal },
+    );
+  } catch (error) {
+    // No answer at all is ERR_S3 without a status, as on the SDK path (the completion then looks
+    // at the object before anything else).
+    if (!isPresignError(error, 'ERR_NETWORK')) throw error;
+    throw s3Failure(operation, {}, error.cause);
   }
-  throw last as PresignError;
 }
-
-/** Full jitter before attempt `attempt + 1`: random(0, 100 ms × 2^attempt). */
-const pause = (attempt: number) =>
-  attempt < ATTEMPTS ? new Promise((resolve) => setTimeout(resolve, Math.random() * 100 * 2 ** attempt)) : undefined;

@@ -5,7 +5,7 @@
  * when a call talks to S3, and its failures become `PresignError`s.
  */
 import { PresignError } from '../errors.js';
-import { type SdkOperation, sendSigned } from './s3-fetch.js';
+import { type SdkOperation, s3Failure, sendSigned } from './s3-fetch.js';
 import type { Signer } from './signing.js';
 
 type ClientS3 = typeof import('@aws-sdk/client-s3');
@@ -53,15 +53,16 @@ function fromSdk(signer: Signer, operation: string, error: unknown, signal: Abor
     return new PresignError('ERR_ABORTED', `${operation} was aborted`, { cause });
   }
   const rawCode = e.Code ?? e.name;
-  const s3Code = typeof rawCode === 'string' ? (signer.scrub(rawCode) as string) : undefined;
-  const status = e.$metadata?.httpStatusCode;
-  const details = [s3Code, status === undefined ? undefined : `HTTP ${status}`].filter(Boolean).join(', ');
-  const options: ConstructorParameters<typeof PresignError>[2] = { cause };
-  if (s3Code !== undefined) options.s3Code = s3Code;
-  if (typeof e.message === 'string') options.s3Message = signer.scrub(e.message) as string;
-  if (status !== undefined) options.status = status;
-  if (e.$metadata?.requestId !== undefined) options.requestId = e.$metadata.requestId;
-  return new PresignError('ERR_S3', `${operation} failed${details ? ` (${details})` : ''}`, options);
+  return s3Failure(
+    operation,
+    {
+      code: typeof rawCode === 'string' ? (signer.scrub(rawCode) as string) : undefined,
+      message: typeof e.message === 'string' ? (signer.scrub(e.message) as string) : undefined,
+      status: e.$metadata?.httpStatusCode,
+      requestId: e.$metadata?.requestId,
+    },
+    cause,
+  );
 }
 
 export async function sendCommand<T>(

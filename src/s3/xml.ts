@@ -32,6 +32,10 @@ export function xmlElement(xml: string, name: string): string | undefined {
   return text === undefined ? undefined : decodeXml(text);
 }
 
+/** The inner XML of every `<name>…</name>` element of `xml`, in order (the `<Part>`s of ListParts). */
+export const xmlBlocks = (xml: string, name: string): string[] =>
+  [...xml.matchAll(new RegExp(`<${name}>([\\s\\S]*?)</${name}>`, 'g'))].map((m) => m[1]!);
+
 /**
  * S3's XML error body, `<Error><Code/><Message/><RequestId/></Error>`
  * (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html): the first of each, when not empty.
