@@ -16,6 +16,7 @@ import type { CompletedPart, MultipartUpload } from '../../contract/multipart.js
 import type { PresignedRequest } from '../../contract/request.js';
 import { PresignError } from '../../errors.js';
 import { partRange } from '../../s3/multipart-plan.js';
+import { toleranceOf } from '../clock.js';
 import { progressReporter } from '../progress.js';
 import { abortError } from '../s3-error.js';
 import { onAbort, untilAborted } from '../signal.js';
@@ -79,14 +80,14 @@ export class MultipartSession {
     this.#upload = upload;
     this.#planned = planned;
     this.#options = options;
-    const { retry, clockTolerance = 5, now, fetch } = options;
+    const { retry, clockTolerance, now, fetch } = options;
     this.#common = { retry, clockTolerance, now, fetch };
     this.#signer = new PartSigner(planned, {
       signParts: options.signParts,
       checksumAlgorithm: upload.checksumAlgorithm?.toUpperCase(),
       batchSize: Math.max(2 * planned.concurrency, 8),
       now,
-      tolerance: clockTolerance * 1000,
+      tolerance: toleranceOf(options),
     });
     this.#report = progressReporter(options.onProgress);
   }
