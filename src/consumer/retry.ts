@@ -1,10 +1,11 @@
 /**
  * The consumer's retry loop, and the lifetime of one transfer, shared by every transfer (single PUT and
- * GET, UploadPart and CompleteMultipartUpload in multipart, POST uploads):
+ * GET, UploadPart and CompleteMultipartUpload in multipart, POST uploads, the upload handler's calls):
  *
  *   await withRetry((attempt) => sendOnce(attempt.signal), { retry: options.retry, signal: options.signal });
  *
- * It retries `ERR_NETWORK`, and `ERR_S3` with a retryable status, after full-jitter delays
+ * It retries `ERR_NETWORK`, and an answer with a retryable status (S3's `ERR_S3`, an upload endpoint's
+ * 5xx), after full-jitter delays
  * (https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/); never an abort, never a
  * request that is not idempotent (callers pass `retry` 0 for those). A delay ends at once on abort, with
  * `ERR_ABORTED`. Attempts get a signal of the transfer's own, linked to the caller's until the loop ends:
@@ -45,8 +46,7 @@ function retryable(error: PresignError, n: number, options: RetryOptions): boole
   return (
     options.shouldRetry?.({ error, attempt: n }) ??
     (code === 'ERR_NETWORK' ||
-      (code === 'ERR_S3' &&
-        (options.statusCodes ? options.statusCodes.includes(status) : status === 429 || status > 499)))
+      (options.statusCodes ? options.statusCodes.includes(status) : status === 429 || status > 499))
   );
 }
 

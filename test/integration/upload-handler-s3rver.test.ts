@@ -316,6 +316,61 @@ describe('createUploadHandler with uploadFile against s3rver', () => {
     expect(front.open()).toEqual(openBefore);
   });
 
+  it('retries the idempotent endpoint calls (a lost answer, a 503) and sends create once', async () => {
+    const app = testApp(presigner);
+    const calls: string[] = [];
+    const failed = new Set<string>();
+    const direct = appFetch(app);
+    // The first sign-parts answer is lost after the handler ran, the first complete is a 503.
+    const flaky: typeof fetch = async (input, init) => {
+      if (String(input) !== 'http://app/api/upload') return direct(input, init);
+      const { action } = JSON.parse(String(init?.body));
+      calls.push(action);
+      const first = !failed.has(action);
+      failed.add(action);
+      if (first && action === 'complete') return Response.json({ error: { code: 'ERR_STORAGE' } }, { status: 503 });
+      const response = await direct(input, init);
+      if (first && action === 'sign-parts') throw new TypeError('fetch failed');
+      return response;
+    };
+    // Over the 8 parts the create answer signs: the ninth needs a sign-parts call.
+    const file = new File([randomBytes(42 * MiB)], 'clip.mp4', { type: 'video/mp4', lastModified: 3 });
+    const done = await uploadFile(file, {
+      endpoint: 'http://app/api/upload',
+      route: 'video',
+      headers: { 'x-user': 'user-1' },
+      fetch: flaky,
+      resume: false,
+      retry: { limit: 2, backoffLimit: 0 },
+    });
+    expect(Buffer.compare(await readBack(done.key), Buffer.from(await file.arrayBuffer()))).toBe(0);
+    expect(calls.filter((c) => c === 'create')).toHaveLength(1);
+    expect(calls.filter((c) => c === 'complete')).toHaveLength(2);
+    expect(calls.filter((c) => c === 'sign-parts')).toHaveLength(2);
+  });
+
+  it('sends create once: a lost create answer is an error, not a second upload', async () => {
+    const app = testApp(presigner);
+    let creates = 0;
+    const lost: typeof fetch = async (input, init) => {
+      creates++;
+      await appFetch(app)(input, init);
+      throw new TypeError('fetch failed');
+    };
+    const error = await rejection(
+      uploadFile(png(100), {
+        endpoint: 'http://app/api/upload',
+        route: 'avatar',
+        headers: { 'x-user': 'user-1' },
+        fetch: lost,
+        resume: false,
+        retry: { limit: 3, backoffLimit: 0 },
+      }),
+    );
+    expect(error.code).toBe('ERR_NETWORK');
+    expect(creates).toBe(1);
+  });
+
   it('resumes after a simulated reload: only the missing parts are sent again', async () => {
     const app = testApp(presigner);
     const bytes = randomBytes(24 * MiB);

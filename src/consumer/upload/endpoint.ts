@@ -1,8 +1,12 @@
 /**
  * The browser's half of the handler's protocol (version 1, docs/upload-handler.md): one JSON POST per
  * call, the endpoint's own headers on it; an answer's error becomes a PresignError with its code.
+ * Every call but `create` is idempotent (a repeated `complete` finds the object completed) and is
+ * retried like a transfer; a `create` whose answer was lost would leave an upload open, so it is sent
+ * once.
  */
 import { PresignError, type PresignErrorCode } from '../../errors.js';
+import { withRetry } from '../retry.js';
 import type { UploadFileOptions } from './types.js';
 
 /** The protocol version spoken. */
@@ -19,9 +23,15 @@ export interface EndpointAnswer {
 
 /** The caller for `options.endpoint`. */
 export function endpointCaller(options: UploadFileOptions): EndpointCall {
-  const { endpoint, signal } = options;
+  const { endpoint } = options;
   const fetcher = options.fetch ?? fetch;
-  return async (action, fields) => {
+  return (action, fields) =>
+    withRetry(({ signal }) => once(action, fields, signal), {
+      retry: action === 'create' ? 0 : options.retry,
+      signal: options.signal,
+    });
+
+  async function once(action: string, fields: Record<string, unknown>, signal: AbortSignal): Promise<EndpointAnswer> {
     let response: Response;
     let answer: Record<string, unknown> | undefined;
     try {
@@ -30,7 +40,7 @@ export function endpointCaller(options: UploadFileOptions): EndpointCall {
         headers: { ...options.headers, 'content-type': 'application/json' },
         body: JSON.stringify({ v: VERSION, action, ...fields }),
         credentials: options.credentials ?? 'same-origin',
-        signal: signal ?? null,
+        signal,
       });
       answer = (await response.json().catch(() => undefined)) as Record<string, unknown> | undefined;
     } catch (cause) {
@@ -45,5 +55,5 @@ export function endpointCaller(options: UploadFileOptions): EndpointCall {
       throw new PresignError(code as PresignErrorCode, message.slice(0, 200), { status: response.status });
     }
     return answer as EndpointAnswer;
-  };
+  }
 }
