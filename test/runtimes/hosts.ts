@@ -35,11 +35,26 @@ export interface RuntimeRun extends FlowReport {
 /** Which build of `@aws-sdk/client-s3` a module carries: the browser one (fetch, DOMParser) or Node's. */
 export type SdkBuild = 'browser' | 'node';
 
+/** How each SDK build is bundled into one ES module. */
+const SDK_BUILDS: Record<SdkBuild, BuildOptions> = {
+  // What wrangler and a page's bundler make of it.
+  browser: { platform: 'browser', conditions: ['workerd', 'worker', 'browser'] },
+  // Node's (wrangler's WRANGLER_BUILD_PLATFORM=node): its built-ins stay imports, by bare name too
+  // (`fs`, `http`), for nodejs_compat to provide; its CommonJS dependencies require() some, which an
+  // ES module cannot without a `require` of its own.
+  node: {
+    platform: 'node',
+    conditions: ['workerd', 'worker'],
+    mainFields: ['module', 'main'],
+    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire('/');" },
+  },
+};
+
 /** Work files of one matrix run, in the repository (so a bundle's `@aws-sdk/client-s3` import resolves). */
 export interface Workspace {
   dir: string;
-  /** `@aws-sdk/client-s3` as one ES module, each build made once: for workerd and Chromium. */
-  sdkModule(build: SdkBuild): Promise<string>;
+  /** `@aws-sdk/client-s3` as one ES module (for workerd and Chromium), each build made once. */
+  sdkModule(target: SdkBuild): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -47,7 +62,7 @@ export async function createWorkspace(): Promise<Workspace> {
   const tmp = join(ROOT, '.tmp');
   await mkdir(tmp, { recursive: true });
   const dir = await mkdtemp(join(tmp, 'runtimes-'));
-  const sdk = new Map<SdkBuild, Promise<string>>();
+  const made = new Map<SdkBuild, Promise<string>>();
   const make = (target: SdkBuild) =>
     build({
       stdin: { contents: "export * from '@aws-sdk/client-s3';", resolveDir: ROOT, loader: 'js' },
@@ -56,22 +71,13 @@ export async function createWorkspace(): Promise<Workspace> {
       format: 'esm',
       target: 'es2022',
       logLevel: 'silent',
-      ...(target === 'browser'
-        ? { platform: 'browser', conditions: ['workerd', 'worker', 'browser'] }
-        : // Node's built-ins stay imports (by bare name too: `fs`, `http`), for nodejs_compat to provide.
-          {
-            platform: 'node',
-            conditions: ['workerd', 'worker'],
-            mainFields: ['module', 'main'],
-            // The SDK's CommonJS dependencies require() built-ins, which an ES module cannot.
-            banner: { js: "import { createRequire } from 'node:module'; const require = createRequire('/');" },
-          }),
-    }).then((result) => result.outputFiles[0]!.text);
+      ...SDK_BUILDS[target],
+    }).then((result) => result.outputFiles![0]!.text);
   return {
     dir,
     sdkModule(target) {
-      if (!sdk.has(target)) sdk.set(target, make(target));
-      return sdk.get(target)!;
+      if (!made.has(target)) made.set(target, make(target));
+      return made.get(target)!;
     },
     close: () => rm(dir, { recursive: true, force: true }),
   };

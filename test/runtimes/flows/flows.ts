@@ -15,7 +15,7 @@ const KiB = 1024;
 const MiB = 1024 * KiB;
 const CONTENT_TYPE = 'application/x-matrix';
 /** A flow that has not settled by then has hung (a request the server never sees the end of). */
-const FLOW_DEADLINE_MS = 40_000;
+const FLOW_DEADLINE_MS = 30_000;
 
 /** An `S3Client` constructor (`@aws-sdk/client-s3`), where the runtime has the SDK. */
 export type S3ClientClass = new (config: {
