@@ -25,9 +25,10 @@ async function sdk(
   try {
     return { client, s3: (await import(/* webpackIgnore: true */ /* @vite-ignore */ SDK)) as ClientS3 };
   } catch (cause) {
-    throw new PresignError('ERR_MISSING_CLIENT', 'Multipart calls need the @aws-sdk/client-s3 package', {
+    // Not installed, or a runtime that loads no module at run time (an edge function is one bundle).
+    throw new PresignError('ERR_MISSING_CLIENT', 'A `client` was given, but @aws-sdk/client-s3 could not be imported', {
       cause: signer.scrub(cause),
-      hint: 'npm install @aws-sdk/client-s3',
+      hint: 'npm install @aws-sdk/client-s3; where modules cannot be imported at run time (edge functions), leave `client` out: the presigner then sends the calls itself',
     });
   }
 }
@@ -36,6 +37,7 @@ interface SdkError {
   name?: string;
   message?: string;
   Code?: string;
+  $fault?: string;
   $metadata?: { httpStatusCode?: number; requestId?: string };
 }
 
@@ -52,17 +54,23 @@ function fromSdk(signer: Signer, operation: string, error: unknown, signal: Abor
   if (signal?.aborted === true || e.name === 'AbortError') {
     return new PresignError('ERR_ABORTED', `${operation} was aborted`, { cause });
   }
-  const rawCode = e.Code ?? e.name;
-  return s3Failure(
+  const text = (value: unknown) => (typeof value === 'string' ? (signer.scrub(value) as string) : undefined);
+  // S3's refusals are the SDK's service exceptions, with `$fault`. Anything else failed in the SDK or
+  // on the way (a TypeError from fetch, a parser the runtime lacks): its name is no S3 code, and the
+  // message says where it failed instead of putting it on S3.
+  const fromS3 = e.$fault !== undefined || e.Code !== undefined;
+  const failure = s3Failure(
     operation,
     {
-      code: typeof rawCode === 'string' ? (signer.scrub(rawCode) as string) : undefined,
-      message: typeof e.message === 'string' ? (signer.scrub(e.message) as string) : undefined,
+      code: fromS3 ? text(e.Code ?? e.name) : undefined,
+      message: fromS3 ? text(e.message) : undefined,
       status: e.$metadata?.httpStatusCode,
       requestId: e.$metadata?.requestId,
     },
     cause,
   );
+  if (!fromS3) failure.message += `: the SDK failed (${text(e.name) ?? 'Error'}: ${text(e.message) ?? 'no message'})`;
+  return failure;
 }
 
 export async function sendCommand<T>(

@@ -26,7 +26,7 @@ const KB = 1024;
  *   workerd's FixedLengthStream, Node and Bun by the header; a stream refused elsewhere with
  *   ERR_STREAM_UNSUPPORTED; a Blob read through its own stream, cut into 64 KiB views) added 0.17 KB:
  *   upload + download 5.08 -> 5.25 KB, the entry 5.44 -> 5.62, multipart 8.57 -> 8.74, post 5.71 ->
- *   5.84, uploadFile 9.63 -> 9.80.
+ *   5.84, uploadFile 9.63 -> 9.80; retrying the handler's idempotent calls took uploadFile to 9.82.
  * Meeting issue 9's figures would mean dropping checks issue 10 requires; a trim that wins bytes back
  * lowers these.
  *
@@ -40,7 +40,7 @@ const TARGET = {
   entry: 5.62 * KB,
   multipart: 8.75 * KB,
   post: 5.85 * KB,
-  uploadFile: 9.8 * KB,
+  uploadFile: 9.85 * KB,
 };
 /** What a browser bundle of the consumer must never contain: `node:*`, the producer, the signer, the server. */
 const FORBIDDEN = /^node:|(^|\/)src\/(producer|sigv4|server)\/|(^|\/)src\/index\.ts$/;

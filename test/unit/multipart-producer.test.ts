@@ -232,6 +232,20 @@ describe('presignMultipart', () => {
     expect(s3.commandCalls(AbortMultipartUploadCommand)).toHaveLength(0);
   });
 
+  it("says a failure inside the SDK is the SDK's, not S3's: no S3 code, the reason in the message", async () => {
+    // What the SDK's browser build does in workerd, which has no DOMParser: S3 answered 200.
+    const broken = Object.assign(new ReferenceError('DOMParser is not defined'), {
+      $metadata: { httpStatusCode: 200 },
+    });
+    s3.on(CreateMultipartUploadCommand).rejects(broken);
+    const error = await rejection(presigner().presignMultipart({ key: 'k', size: 20 * MiB }));
+    expect(error.code).toBe('ERR_S3');
+    expect(error.s3Code).toBeUndefined();
+    expect(error.message).toBe(
+      'CreateMultipartUpload failed (HTTP 200): the SDK failed (ReferenceError: DOMParser is not defined)',
+    );
+  });
+
   it('refuses an answer without an UploadId', async () => {
     s3.on(CreateMultipartUploadCommand).resolves({});
     expect((await rejection(presigner().presignMultipart({ key: 'k', size: 1 }))).code).toBe('ERR_S3');
