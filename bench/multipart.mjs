@@ -157,7 +157,7 @@ const uploader = ({ imports, setup = '', upload }) => `
   const maxRss = process.resourceUsage().maxRSS * 1024;
   const head = await client.send(new HeadObjectCommand({ Bucket: 'bench', Key: KEY }));
   if (head.ContentLength !== Number(SIZE)) throw new Error('bench: S3 holds ' + head.ContentLength + ' bytes of ' + KEY);
-  process.stdout.write(JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, maxRss, progressEvents }));
+  process.stdout.write(JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, systemMs: cpu.system / 1000, maxRss, progressEvents }));
 `;
 
 const ours = (onProgress) =>
@@ -217,6 +217,52 @@ const floor = uploader({
     if (!response.ok || answer.includes('<Error>')) throw new Error('bench: the completion answered ' + response.status + ' ' + answer);`,
 });
 
+/**
+ * The same by hand over node:http, each part a read stream of its range piped into the request: what
+ * an uploader that is not held to fetch and Blob (as a browser-safe consumer is) can get down to.
+ */
+const httpFloor = uploader({
+  imports: `
+    import { createReadStream } from 'node:fs';
+    import { stat } from 'node:fs/promises';
+    import http from 'node:http';`,
+  setup: `
+    const { createPresigner } = await import(process.env.PRODUCER_ENTRY);
+    const presigner = createPresigner({ client, bucket: 'bench' });
+    const agent = new http.Agent({ keepAlive: true });
+    const exchange = (request, body) => new Promise((resolve, reject) => {
+      const req = http.request(request.url, { method: request.method, headers: request.headers, agent }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => { text += d; });
+        res.on('end', () => resolve({ status: res.statusCode, etag: res.headers.etag, text }));
+      });
+      req.once('error', reject);
+      if (typeof body === 'string') req.end(body);
+      else body.pipe(req);
+    });`,
+  upload: `
+    const { size } = await stat(FILE);
+    const upload = await presigner.presignMultipart({ key: KEY, size, partSize: ${PART_SIZE}, expiresIn: 3600 });
+    const etags = [];
+    let next = 0;
+    const sender = async () => {
+      while (next < upload.parts.length) {
+        const { partNumber, request } = upload.parts[next++];
+        const at = (partNumber - 1) * upload.partSize;
+        const end = Math.min(at + upload.partSize, size) - 1;
+        const answer = await exchange({ ...request, method: 'PUT' }, createReadStream(FILE, { start: at, end }));
+        if (answer.status !== 200) throw new Error('bench: part ' + partNumber + ' answered ' + answer.status);
+        etags[partNumber - 1] = answer.etag;
+      }
+    };
+    await Promise.all(Array.from({ length: ${CONCURRENCY} }, sender));
+    const xml = '<CompleteMultipartUpload>' + etags.map((etag, i) => '<Part><PartNumber>' + (i + 1) + '</PartNumber><ETag>' + etag + '</ETag></Part>').join('') + '</CompleteMultipartUpload>';
+    const answer = await exchange({ ...upload.complete, method: 'POST' }, xml);
+    if (answer.status !== 200 || answer.text.includes('<Error>')) throw new Error('bench: the completion answered ' + answer.status + ' ' + answer.text);
+    agent.destroy();`,
+});
+
 /** The contenders, in the order of the table; `against` is the lib-storage run the ratio is taken to. */
 const UPLOADERS = {
   ours: { label: 'ours uploadMultipart', program: ours(false), against: 'libStorage' },
@@ -224,6 +270,7 @@ const UPLOADERS = {
   libStorage: { label: 'lib-storage Upload', program: libStorage(false), against: 'libStorage' },
   libStorageProgress: { label: 'lib-storage + progress', program: libStorage(true), against: 'libStorageProgress' },
   floor: { label: 'floor: fetch by hand', program: floor, against: 'libStorage' },
+  httpFloor: { label: 'node:http by hand', program: httpFloor, against: 'libStorage' },
 };
 
 /** Runs one uploader in a fresh process (under `wrap`, e.g. strace, when given) and resolves with its report. */
@@ -281,6 +328,7 @@ function report(results, opens) {
       cpuMs: median(cpu),
       cpuMin: Math.min(...cpu),
       cpuMax: Math.max(...cpu),
+      systemMs: median(runs.map((r) => r.systemMs)),
       ms: median(runs.map((r) => r.ms)),
       // The goal is on the peak: the highest of the runs, not their median.
       maxRss: Math.max(...runs.map((r) => r.maxRss)),
@@ -292,6 +340,7 @@ function report(results, opens) {
       'contender',
       'CPU ms',
       '(min-max)',
+      'of it sys',
       'x lib-storage',
       'x floor',
       'peak RSS MiB',
@@ -306,6 +355,7 @@ function report(results, opens) {
       UPLOADERS[name].label,
       s.cpuMs.toFixed(0),
       `${s.cpuMin.toFixed(0)}-${s.cpuMax.toFixed(0)}`,
+      s.systemMs.toFixed(0),
       (s.cpuMs / summary[UPLOADERS[name].against].cpuMs).toFixed(2),
       (s.cpuMs / summary.floor.cpuMs).toFixed(2),
       (s.maxRss / MiB).toFixed(0),
@@ -319,7 +369,8 @@ function report(results, opens) {
     console.log(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '));
   }
   console.log(
-    'CPU: user + system of the uploader process over the upload (create, parts, complete), median of the runs;' +
+    'CPU: user + system of the uploader process over the upload (create, parts, complete), median of the runs' +
+      ' (sys: the system part);' +
       '\nx lib-storage: against lib-storage with the same progress setting (the floor: without); peak RSS: highest run',
   );
   if (!opens) console.log('file opens: n/a (strace not found, or --no-opens)');
