@@ -1,8 +1,8 @@
 // Checks the package as users get it: packs the tarball, lints it with publint --strict and
 // @arethetypeswrong/cli, then imports and requires both entries from a scratch folder that has
-// nothing but the unpacked tarball in node_modules.
+// nothing but the unpacked tarball in node_modules, and builds a page with Parcel's defaults.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -15,7 +15,7 @@ try {
   const [{ filename, files }] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', scratch]));
   const tarball = join(scratch, filename);
   const paths = files.map((f) => f.path);
-  const unexpected = paths.filter((p) => !/^(dist\/|README\.md$|CHANGELOG\.md$|LICENSE$|package\.json$)/.test(p));
+  const unexpected = paths.filter((p) => !/^(dist\/|(consumer|server)\/(.+\/)?package\.json$|README\.md$|CHANGELOG\.md$|LICENSE$|package\.json$)/.test(p));
   if (unexpected.length > 0) throw new Error(`the tarball holds files users do not need: ${unexpected.join(', ')}`);
   console.log(`packed ${filename}: ${paths.length} files`);
   const maps = paths.filter((p) => p.endsWith('.map'));
@@ -71,6 +71,31 @@ try {
       console.log('import + require: ok');
     }`,
   );
+  // A page built by Parcel with its defaults (it ignores `exports` unless the app opts in): the
+  // subpath folders and the `browser` field lead it to the consumer and the portable producer.
+  writeFileSync(join(app, 'index.html'), '<!doctype html><script type="module" src="page.js"></script>');
+  writeFileSync(
+    join(app, 'page.js'),
+    `import { createPresigner } from 's3-presign'; import { parseDescriptor, isPresignError } from 's3-presign/consumer';
+    import { uploadMultipart } from 's3-presign/consumer/multipart'; import { submitPost } from 's3-presign/consumer/post';
+    import { uploadFile } from 's3-presign/consumer/upload';
+    const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
+    createPresigner({ region: 'eu-west-1', credentials, bucket: 'examplebucket' }).presignPut({ key: 'k', contentLength: 5 }).then((put) => {
+      let refused = false;
+      try { parseDescriptor('https://examplebucket.s3.eu-west-1.amazonaws.com/k'); } catch (error) { refused = isPresignError(error, 'ERR_INVALID_DESCRIPTOR'); }
+      const entries = [uploadMultipart, submitPost, uploadFile].every((f) => typeof f === 'function');
+      if (parseDescriptor(JSON.parse(JSON.stringify(put))).url !== put.url || !refused || !entries) throw new Error('the Parcel page failed');
+      console.log('parcel page: ok');
+    });`,
+  );
+  const built = run(join(root, 'node_modules/.bin/parcel'), ['build', 'index.html', '--no-cache', '--dist-dir', 'parcel-out', '--no-source-maps'], app);
+  const bundles = readdirSync(join(app, 'parcel-out')).filter((f) => f.endsWith('.js'));
+  if (bundles.length !== 1) throw new Error(`Parcel built ${bundles.length} scripts: ${built}`);
+  const page = readFileSync(join(app, 'parcel-out', bundles[0]), 'utf8');
+  if (/node:|require\("crypto"\)|crypto-browserify/.test(page)) throw new Error('the Parcel page carries Node built-ins');
+  // The page's script, run with the Web APIs it needs (Node has them all): it presigns and parses.
+  writeFileSync(join(app, 'parcel-page.mjs'), page);
+  process.stdout.write(run('node', ['parcel-page.mjs'], app));
   process.stdout.write(run('node', ['mixed.mjs'], app));
   process.stdout.write(run('node', ['esm.mjs'], app));
   process.stdout.write(run('node', ['cjs.cjs'], app));

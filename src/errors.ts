@@ -16,7 +16,8 @@
  * Checks the consumer makes before any byte goes on the wire: `ERR_INVALID_DESCRIPTOR`, `ERR_EXPIRED`,
  * `ERR_NOT_YET_VALID`, `ERR_HEADER_MISMATCH` (an extra header changes a signed value),
  * `ERR_UNSIGNED_HEADER` (an unsigned `x-amz-*` header), `ERR_MISSING_SIGNED_HEADER`,
- * `ERR_BODY_SIZE_MISMATCH`, `ERR_INVALID_BODY`, `ERR_INVALID_CLOCK` (a `clockTolerance` that is not
+ * `ERR_BODY_SIZE_MISMATCH`, `ERR_INVALID_BODY`, `ERR_STREAM_UNSUPPORTED` (a stream body where the
+ * runtime cannot send one with a `content-length`: Deno, browsers), `ERR_INVALID_CLOCK` (a `clockTolerance` that is not
  * seconds from 0 to 604800, a `now` that returns no finite time, a `serverTime` that is not one), and
  * for a presigned POST `ERR_POLICY_SIZE`, `ERR_POLICY_CONTENT_TYPE`, `ERR_POLICY_KEY`,
  * `ERR_POLICY_CONDITION`.
@@ -62,6 +63,7 @@ export type PresignErrorCode =
   | 'ERR_BODY_SIZE_MISMATCH'
   | 'ERR_INVALID_CLOCK'
   | 'ERR_INVALID_BODY'
+  | 'ERR_STREAM_UNSUPPORTED'
   | 'ERR_POLICY_SIZE'
   | 'ERR_POLICY_CONTENT_TYPE'
   | 'ERR_POLICY_KEY'

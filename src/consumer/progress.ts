@@ -21,9 +21,13 @@ export function progressReporter(
   };
 }
 
+/** The most bytes counted at once: progress granularity, without a copy (larger chunks are cut into views). */
+const CHUNK = 65_536;
+
 /**
- * `stream` with its chunks counted as they are read: `on(bytes)` after each, `on(bytes, true)` at its
- * end. `settled` runs once when it ends, fails or is cancelled by its reader.
+ * `stream` with its bytes counted as they are read, in views of at most `CHUNK` bytes: `on(bytes)`
+ * after each, `on(bytes, true)` at its end. `settled` runs once when it ends, fails or is cancelled by
+ * its reader.
  */
 export function tap(
   stream: ReadableStream<Uint8Array>,
@@ -32,19 +36,26 @@ export function tap(
 ): ReadableStream<Uint8Array> {
   const reader = stream.getReader();
   let bytes = 0;
+  let chunk: Uint8Array = new Uint8Array(0);
+  let at = 0;
   return new ReadableStream({
     async pull(controller) {
       try {
-        const { done, value } = await reader.read();
-        if (done) {
-          on(bytes, true);
-          settled?.();
-          controller.close();
-        } else {
-          bytes += value.byteLength;
-          on(bytes);
-          controller.enqueue(value);
+        if (at >= chunk.byteLength) {
+          const { done, value } = await reader.read();
+          if (done) {
+            on(bytes, true);
+            settled?.();
+            return controller.close();
+          }
+          chunk = value;
+          at = 0;
         }
+        const piece = chunk.subarray(at, at + CHUNK);
+        at += CHUNK;
+        bytes += piece.byteLength;
+        on(bytes);
+        controller.enqueue(piece);
       } catch (error) {
         settled?.();
         throw error;

@@ -7,12 +7,16 @@
  * It resolves with the response whatever its status (callers turn non-2xx into `ERR_S3`), and rejects
  * only with `ERR_NETWORK`, `ERR_ABORTED` or `ERR_REDIRECT`. Redirects are never followed: the body and
  * the signature would go to another address (fetch is asked for `redirect: 'manual'`; XHR always
- * follows, once CORS allows it, so a response from another URL than the one sent to is refused). Upload progress comes from XMLHttpRequest upload events
- * where XHR exists (fetch reports none), else from counting the chunks of the body as fetch pulls them,
- * while still sending `content-length` (S3 refuses a chunked PUT).
+ * follows, once CORS allows it, so a response from another URL than the one sent to is refused).
+ *
+ * Progress never changes what is sent: the same bytes, `content-length` and framing with and without
+ * it. Upload progress comes from XMLHttpRequest upload events where XHR exists (fetch reports none);
+ * else, where the runtime sends a stream with a fixed length (Node, Bun, workerd: see `lengthFramer`),
+ * from counting the body's chunks as fetch pulls them; elsewhere (Deno, a browser's worker) the body
+ * goes as it is and progress is reported at its start and its end only.
  */
 import { PresignError } from '../errors.js';
-import { CONTENT_LENGTH, isStream, type SendBody } from './body.js';
+import { CONTENT_LENGTH, isStream, lengthFramer, type SendBody } from './body.js';
 import { tap } from './progress.js';
 import { networkError } from './s3-error.js';
 import { onAbort } from './signal.js';
@@ -37,9 +41,6 @@ export interface Transmission {
   redirectOk?: boolean | undefined;
 }
 
-/** Chunk size of a counted body: progress granularity without a copy of the whole body. */
-const CHUNK = 65_536;
-
 /** Whether a response is a redirect: what fetch answers with under `redirect: 'manual'`. */
 export const isRedirect = (response: Response): boolean =>
   response.type === 'opaqueredirect' || [301, 302, 303, 307, 308].includes(response.status);
@@ -54,10 +55,14 @@ export async function send(request: Transmission): Promise<Response> {
       response = await sendWithXhr({ ...request, headers, body, onUploadProgress });
     } else {
       let sent: SendBody | undefined = body;
-      if (body && (onUploadProgress || isStream(body))) {
-        const stream = isStream(body) ? body : chunks(body);
-        sent = onUploadProgress ? tap(stream, onUploadProgress) : stream;
+      const frame = body && (onUploadProgress || isStream(body)) ? lengthFramer() : undefined;
+      if (frame) {
+        const stream = isStream(body) ? body : streamOf(body!);
+        sent = frame(onUploadProgress ? tap(stream, onUploadProgress) : stream, request.size!);
         headers[CONTENT_LENGTH] = String(request.size);
+      } else if (body) {
+        // A sized body this runtime cannot count as it goes: progress starts here, ends with the response.
+        onUploadProgress?.(0);
       }
       // duplex: required by fetch for a stream body.
       const init = { method, headers, body: sent, signal, duplex: 'half', redirect: 'manual' };
@@ -101,16 +106,13 @@ async function sendWithXhr(request: Transmission & { body: Blob | Uint8Array }):
   });
 }
 
-/** Bytes or a Blob as a stream of `CHUNK`-byte pieces, read as fetch pulls them. */
-function chunks(body: Blob | Uint8Array): ReadableStream<Uint8Array> {
-  let at = 0;
-  return new ReadableStream({
-    async pull(controller) {
-      const chunk = body.slice(at, at + CHUNK);
-      at += CHUNK;
-      const bytes = chunk instanceof Blob ? new Uint8Array(await chunk.arrayBuffer()) : chunk;
-      if (bytes.byteLength) controller.enqueue(bytes);
-      else controller.close();
-    },
-  });
-}
+/** A Blob's own stream (one read of the file behind it, however large the part), or the bytes as one chunk. */
+const streamOf = (body: Blob | Uint8Array): ReadableStream<Uint8Array> =>
+  body instanceof Blob
+    ? body.stream()
+    : new ReadableStream({
+        start(controller) {
+          controller.enqueue(body);
+          controller.close();
+        },
+      });

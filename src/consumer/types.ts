@@ -119,7 +119,10 @@ export interface RequestOptions extends TransferOptions {
   refresh?: (() => Promise<PresignedRequest>) | undefined;
 }
 
-/** A body to upload; a stream needs a signed `content-length` (S3 refuses chunked bodies without one). */
+/**
+ * A body to upload. A stream needs a signed `content-length` (S3 refuses chunked bodies), and a runtime
+ * that sends a stream with one: Node, Bun and Workers do; Deno and browsers do not (`ERR_STREAM_UNSUPPORTED`).
+ */
 export type UploadBody = Blob | ArrayBuffer | ArrayBufferView | string | ReadableStream<Uint8Array>;
 
 /** Options of {@link upload}. */

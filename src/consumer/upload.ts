@@ -23,7 +23,9 @@ import type { UploadBody, UploadOptions, UploadResult } from './types.js';
  *   `clockTolerance` (and `refresh` gave none better), or `ERR_NOT_YET_VALID` when it was signed in
  *   the future.
  * @throws {@link PresignError} `ERR_INVALID_BODY` for a body of another type, or a stream without a
- *   signed `content-length`; `ERR_BODY_SIZE_MISMATCH` when the body's size differs from it.
+ *   signed `content-length`; `ERR_BODY_SIZE_MISMATCH` when the body's size differs from it;
+ *   `ERR_STREAM_UNSUPPORTED` for a stream where the runtime would send it chunked or not at all (Deno,
+ *   browsers), which S3 refuses.
  * @throws {@link PresignError} `ERR_S3` when S3 refuses the upload (after the retries), with
  *   `status`, `s3Code`, `s3Message` and `requestId`.
  * @throws {@link PresignError} `ERR_NETWORK` when no response arrived (after the retries), or

@@ -22,6 +22,11 @@ const KB = 1024;
  *   7.28 -> 8.58 KB, post 4.76 -> 5.71 KB. Of that, the descriptor checks are 0.7 KB minified
  *   (src/consumer/descriptor.ts), the signer's clock 0.66 KB (clock.ts), the unsendable-header
  *   pattern 0.38 KB (s3/unsendable-headers.ts), redirects and header checks 0.5 KB.
+ * - Issue 11's "progress never changes the wire" (a stream framed by length where the runtime can:
+ *   workerd's FixedLengthStream, Node and Bun by the header; a stream refused elsewhere with
+ *   ERR_STREAM_UNSUPPORTED; a Blob read through its own stream, cut into 64 KiB views) added 0.17 KB:
+ *   upload + download 5.08 -> 5.25 KB, the entry 5.44 -> 5.62, multipart 8.57 -> 8.74, post 5.71 ->
+ *   5.84, uploadFile 9.63 -> 9.80.
  * Meeting issue 9's figures would mean dropping checks issue 10 requires; a trim that wins bytes back
  * lowers these.
  *
@@ -31,11 +36,11 @@ const KB = 1024;
  * 9.7 KB.
  */
 const TARGET = {
-  uploadDownload: 5.1 * KB,
-  entry: 5.45 * KB,
-  multipart: 8.6 * KB,
-  post: 5.75 * KB,
-  uploadFile: 9.7 * KB,
+  uploadDownload: 5.25 * KB,
+  entry: 5.62 * KB,
+  multipart: 8.75 * KB,
+  post: 5.85 * KB,
+  uploadFile: 9.8 * KB,
 };
 /** What a browser bundle of the consumer must never contain: `node:*`, the producer, the signer, the server. */
 const FORBIDDEN = /^node:|(^|\/)src\/(producer|sigv4|server)\/|(^|\/)src\/index\.ts$/;
@@ -75,35 +80,35 @@ function report(what: string, bytes: number, target: number): void {
 }
 
 describe('the consumer bundled for the browser', () => {
-  it('upload + download alone pull in nothing from node:*, the producer or the subpaths, within 5.1 KB', async () => {
+  it(`upload + download alone pull in nothing from node:*, the producer or the subpaths, within ${TARGET.uploadDownload / KB} KB`, async () => {
     const { gzipBytes, modules } = await bundle("export { upload, download } from './src/consumer/index.ts';");
     expect(modules.filter((m) => FORBIDDEN.test(m) || SUBPATHS.test(m))).toEqual([]);
     report('upload + download', gzipBytes, TARGET.uploadDownload);
     expect(gzipBytes).toBeLessThanOrEqual(TARGET.uploadDownload);
   });
 
-  it('the whole consumer entry pulls in nothing from node:*, the producer or the subpaths, within 5.45 KB', async () => {
+  it(`the whole consumer entry pulls in nothing from node:*, the producer or the subpaths, within ${TARGET.entry / KB} KB`, async () => {
     const { gzipBytes, modules } = await bundle("export * from './src/consumer/index.ts';");
     expect(modules.filter((m) => FORBIDDEN.test(m) || SUBPATHS.test(m))).toEqual([]);
     report('consumer entry', gzipBytes, TARGET.entry);
     expect(gzipBytes).toBeLessThanOrEqual(TARGET.entry);
   });
 
-  it('the consumer/multipart entry pulls in nothing from node:* or the producer, within 8.6 KB', async () => {
+  it(`the consumer/multipart entry pulls in nothing from node:* or the producer, within ${TARGET.multipart / KB} KB`, async () => {
     const { gzipBytes, modules } = await bundle("export * from './src/consumer/multipart/index.ts';");
     expect(modules.filter((m) => FORBIDDEN.test(m))).toEqual([]);
     report('consumer/multipart entry', gzipBytes, TARGET.multipart);
     expect(gzipBytes).toBeLessThanOrEqual(TARGET.multipart);
   });
 
-  it('the consumer/post entry pulls in nothing from node:* or the producer, within 5.75 KB', async () => {
+  it(`the consumer/post entry pulls in nothing from node:* or the producer, within ${TARGET.post / KB} KB`, async () => {
     const { gzipBytes, modules } = await bundle("export * from './src/consumer/post/index.ts';");
     expect(modules.filter((m) => FORBIDDEN.test(m))).toEqual([]);
     report('consumer/post entry', gzipBytes, TARGET.post);
     expect(gzipBytes).toBeLessThanOrEqual(TARGET.post);
   });
 
-  it('the consumer/upload entry (uploadFile) pulls in nothing from node:*, the producer or the server, within 9.7 KB', async () => {
+  it(`the consumer/upload entry (uploadFile) pulls in nothing from node:*, the producer or the server, within ${TARGET.uploadFile / KB} KB`, async () => {
     const { gzipBytes, modules } = await bundle("export * from './src/consumer/upload/index.ts';");
     expect(modules.filter((m) => FORBIDDEN.test(m))).toEqual([]);
     report('consumer/upload entry', gzipBytes, TARGET.uploadFile);

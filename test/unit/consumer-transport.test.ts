@@ -351,6 +351,94 @@ describe('progress where there is no XMLHttpRequest (Node): the body stream is c
   });
 });
 
+/** A fetch that reads the whole body, as the wire would, and keeps what it was given. */
+function recording() {
+  const seen: Array<{ body: unknown; bytes: number; headers: Record<string, string> }> = [];
+  const fetch = vi.fn(async (_url: string | URL | Request, init?: RequestInit) => {
+    const bytes = (await new Response(init?.body).arrayBuffer()).byteLength;
+    seen.push({ body: init?.body, bytes, headers: init?.headers as Record<string, string> });
+    return ok();
+  });
+  return { fetch, seen };
+}
+
+describe('progress never changes what is sent', () => {
+  afterEach(() => vi.unstubAllGlobals());
+  const size = 150_000;
+  const sized = () => presigner.presignPut({ key: 'big', contentLength: size, signingDate: SIGNED_AT });
+  const withProgress = (events: number[]) => {
+    const { fetch, seen } = recording();
+    return { fetch, seen, now: NOW, onProgress: (p: Progress) => events.push(p.transferredBytes) };
+  };
+
+  it('where the runtime sends streams chunked (Deno): the Blob goes as it is, progress at start and end', async () => {
+    vi.stubGlobal('Deno', {});
+    const events: number[] = [];
+    const body = new Blob([new Uint8Array(size)]);
+    const options = withProgress(events);
+    await upload(await sized(), body, options);
+    const sent = options.seen[0]!;
+    expect(sent.body).toBe(body);
+    expect(sent.headers['content-length']).toBeUndefined(); // the runtime derives it from the Blob
+    expect(events).toEqual([0, size]);
+  });
+
+  it('sends the same body and headers with and without onProgress where streams go chunked', async () => {
+    vi.stubGlobal('Deno', {});
+    const body = new Uint8Array(size);
+    const plain = { ...recording(), now: NOW };
+    await upload(await sized(), body, plain);
+    const counted = withProgress([]);
+    await upload(await sized(), body, counted);
+    const [a, b] = [plain.seen[0]!, counted.seen[0]!];
+    expect(b.body).toStrictEqual(a.body);
+    expect(b.headers).toEqual(a.headers);
+  });
+
+  it('refuses a stream body there before the network, with a code that says why', async () => {
+    vi.stubGlobal('Deno', {});
+    const fetch = vi.fn(async () => ok());
+    const stream = new Blob(['hello']).stream();
+    const error = await rejection(upload(await put(), stream, { fetch, now: NOW }));
+    expect(error.code).toBe('ERR_STREAM_UNSUPPORTED');
+    expect(error.message).toMatch(/Blob/);
+    expect(fetch).not.toHaveBeenCalled();
+  });
+
+  it('in workerd, frames the counted stream with a FixedLengthStream of the signed length', async () => {
+    const lengths: number[] = [];
+    vi.stubGlobal(
+      'FixedLengthStream',
+      class extends TransformStream<Uint8Array, Uint8Array> {
+        constructor(length: number) {
+          super();
+          lengths.push(length);
+        }
+      },
+    );
+    const events: number[] = [];
+    const options = withProgress(events);
+    await upload(await sized(), new Blob([new Uint8Array(size)]), options);
+    const sent = options.seen[0]!;
+    expect(lengths).toEqual([size]);
+    expect(sent.body).toBeInstanceOf(ReadableStream);
+    expect(sent.bytes).toBe(size);
+    expect(sent.headers['content-length']).toBe(String(size));
+    expect(events).toEqual([65_536, 131_072, size]);
+  });
+
+  it('reads a Blob once, through its own stream, not slice by slice', async () => {
+    const body = new Blob([new Uint8Array(size)]);
+    const slice = vi.spyOn(body, 'slice');
+    const stream = vi.spyOn(body, 'stream');
+    const options = withProgress([]);
+    await upload(await sized(), body, options);
+    expect(options.seen[0]!.bytes).toBe(size);
+    expect(slice).not.toHaveBeenCalled();
+    expect(stream).toHaveBeenCalledTimes(1);
+  });
+});
+
 describe('download', () => {
   const body = () =>
     new Response('hello', { status: 200, headers: { 'content-type': 'text/plain', 'content-length': '5' } });
