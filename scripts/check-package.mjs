@@ -15,7 +15,10 @@ try {
   const [{ filename, files }] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', scratch]));
   const tarball = join(scratch, filename);
   const paths = files.map((f) => f.path);
-  const unexpected = paths.filter((p) => !/^(dist\/|(consumer|server)\/(.+\/)?package\.json$|README\.md$|CHANGELOG\.md$|LICENSE$|package\.json$)/.test(p));
+  const unexpected = paths.filter(
+    (p) =>
+      !/^(dist\/|(consumer|server)\/(.+\/)?package\.json$|README\.md$|CHANGELOG\.md$|LICENSE$|package\.json$)/.test(p),
+  );
   if (unexpected.length > 0) throw new Error(`the tarball holds files users do not need: ${unexpected.join(', ')}`);
   console.log(`packed ${filename}: ${paths.length} files`);
   const maps = paths.filter((p) => p.endsWith('.map'));
@@ -88,11 +91,16 @@ try {
       console.log('parcel page: ok');
     });`,
   );
-  const built = run(join(root, 'node_modules/.bin/parcel'), ['build', 'index.html', '--no-cache', '--dist-dir', 'parcel-out', '--no-source-maps'], app);
+  const built = run(
+    join(root, 'node_modules/.bin/parcel'),
+    ['build', 'index.html', '--no-cache', '--dist-dir', 'parcel-out', '--no-source-maps'],
+    app,
+  );
   const bundles = readdirSync(join(app, 'parcel-out')).filter((f) => f.endsWith('.js'));
   if (bundles.length !== 1) throw new Error(`Parcel built ${bundles.length} scripts: ${built}`);
   const page = readFileSync(join(app, 'parcel-out', bundles[0]), 'utf8');
-  if (/node:|require\("crypto"\)|crypto-browserify/.test(page)) throw new Error('the Parcel page carries Node built-ins');
+  if (/node:|require\("crypto"\)|crypto-browserify/.test(page))
+    throw new Error('the Parcel page carries Node built-ins');
   // The page's script, run with the Web APIs it needs (Node has them all): it presigns and parses.
   writeFileSync(join(app, 'parcel-page.mjs'), page);
   process.stdout.write(run('node', ['parcel-page.mjs'], app));
