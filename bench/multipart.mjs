@@ -7,6 +7,8 @@
 //   node bench/multipart.mjs --size=256   upload 256 MiB instead of 1 GiB
 //   node bench/multipart.mjs --runs=5     5 runs of each uploader instead of 3 (medians are printed)
 //   node bench/multipart.mjs --no-opens   without the extra strace run per uploader that counts file opens
+//   node bench/multipart.mjs --no-tee     three more uploaders: ours and the fetch floor given fetch options that
+//                                         keep Node's fetch from teeing (copying) the body (see NO_TEE)
 //   node bench/multipart.mjs --cpu-prof   also write a V8 CPU profile of each uploader run to .tmp/cpu-prof/
 //
 // 1. Planning and signing 10,000 UploadPart requests (presignParts with the object's size and part
@@ -52,6 +54,7 @@ const SIZE_MIB = Number(option('size') ?? 1024);
 const RUNS = Number(option('runs') ?? 3);
 const COUNT_OPENS = !args.includes('--no-opens');
 const CPU_PROF = args.includes('--cpu-prof');
+const NO_TEE_ROWS = args.includes('--no-tee');
 const MiB = 1024 ** 2;
 const PARTS = 10_000;
 const PART_SIZE = 16 * MiB;
@@ -160,7 +163,14 @@ const uploader = ({ imports, setup = '', upload }) => `
   process.stdout.write(JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, systemMs: cpu.system / 1000, maxRss, progressEvents }));
 `;
 
-const ours = (onProgress) =>
+/**
+ * What fetch is given beyond method, headers and body, for the `--no-tee` rows. Node's fetch (undici)
+ * clones the request, teeing its body and copying every chunk of a byte stream (a Blob's), unless the
+ * request has `window: null` and `redirect: 'error'`: https://fetch.spec.whatwg.org/#http-network-or-cache-fetch
+ */
+const NO_TEE = `redirect: 'error', window: null`;
+
+const ours = ({ onProgress = false, noTee = false } = {}) =>
   uploader({
     imports: `import { openAsBlob } from 'node:fs';`,
     setup: `
@@ -170,7 +180,11 @@ const ours = (onProgress) =>
     upload: `
       const blob = await openAsBlob(FILE);
       const upload = await presigner.presignMultipart({ key: KEY, size: blob.size, partSize: ${PART_SIZE}, expiresIn: 3600 });
-      await uploadMultipart(upload, blob, { concurrency: ${CONCURRENCY}${onProgress ? ', onProgress: () => { progressEvents++; }' : ''} });`,
+      await uploadMultipart(upload, blob, {
+        concurrency: ${CONCURRENCY},
+        ${onProgress ? 'onProgress: () => { progressEvents++; },' : ''}
+        ${noTee ? `fetch: (url, init) => fetch(url, { ...init, ${NO_TEE} }),` : ''}
+      });`,
   });
 
 const libStorage = (onProgress) =>
@@ -188,12 +202,13 @@ const libStorage = (onProgress) =>
   });
 
 /** The least an uploader can do: the signed parts sent with plain fetch, no checks, retries or progress. */
-const floor = uploader({
-  imports: `import { openAsBlob } from 'node:fs';`,
-  setup: `
+const floor = ({ noTee = false } = {}) =>
+  uploader({
+    imports: `import { openAsBlob } from 'node:fs';`,
+    setup: `
     const { createPresigner } = await import(process.env.PRODUCER_ENTRY);
     const presigner = createPresigner({ client, bucket: 'bench' });`,
-  upload: `
+    upload: `
     const blob = await openAsBlob(FILE);
     const upload = await presigner.presignMultipart({ key: KEY, size: blob.size, partSize: ${PART_SIZE}, expiresIn: 3600 });
     const etags = [];
@@ -204,7 +219,7 @@ const floor = uploader({
         // fetch sets content-length from the Blob itself.
         const { 'content-length': _, ...headers } = request.headers;
         const at = (partNumber - 1) * upload.partSize;
-        const response = await fetch(request.url, { method: 'PUT', headers, body: blob.slice(at, at + upload.partSize) });
+        const response = await fetch(request.url, { method: 'PUT', headers, body: blob.slice(at, at + upload.partSize)${noTee ? `, ${NO_TEE}` : ''} });
         await response.arrayBuffer();
         if (!response.ok) throw new Error('bench: part ' + partNumber + ' answered ' + response.status);
         etags[partNumber - 1] = response.headers.get('etag');
@@ -215,7 +230,7 @@ const floor = uploader({
     const response = await fetch(upload.complete.url, { method: 'POST', headers: upload.complete.headers, body: xml });
     const answer = await response.text();
     if (!response.ok || answer.includes('<Error>')) throw new Error('bench: the completion answered ' + response.status + ' ' + answer);`,
-});
+  });
 
 /**
  * The same by hand over node:http, each part a read stream of its range piped into the request: what
@@ -265,12 +280,21 @@ const httpFloor = uploader({
 
 /** The contenders, in the order of the table; `against` is the lib-storage run the ratio is taken to. */
 const UPLOADERS = {
-  ours: { label: 'ours uploadMultipart', program: ours(false), against: 'libStorage' },
-  oursProgress: { label: 'ours + onProgress', program: ours(true), against: 'libStorageProgress' },
+  ours: { label: 'ours uploadMultipart', program: ours(), against: 'libStorage' },
+  oursProgress: { label: 'ours + onProgress', program: ours({ onProgress: true }), against: 'libStorageProgress' },
   libStorage: { label: 'lib-storage Upload', program: libStorage(false), against: 'libStorage' },
   libStorageProgress: { label: 'lib-storage + progress', program: libStorage(true), against: 'libStorageProgress' },
-  floor: { label: 'floor: fetch by hand', program: floor, against: 'libStorage' },
+  floor: { label: 'floor: fetch by hand', program: floor(), against: 'libStorage' },
   httpFloor: { label: 'node:http by hand', program: httpFloor, against: 'libStorage' },
+  ...(NO_TEE_ROWS && {
+    oursNoTee: { label: 'ours, fetch no tee', program: ours({ noTee: true }), against: 'libStorage' },
+    oursProgressNoTee: {
+      label: 'ours + onProgress, no tee',
+      program: ours({ onProgress: true, noTee: true }),
+      against: 'libStorageProgress',
+    },
+    floorNoTee: { label: 'floor: fetch, no tee', program: floor({ noTee: true }), against: 'libStorage' },
+  }),
 };
 
 /** Runs one uploader in a fresh process (under `wrap`, e.g. strace, when given) and resolves with its report. */
