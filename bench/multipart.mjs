@@ -24,6 +24,7 @@
 //      floor               the same multipart upload by hand: presignMultipart, then a plain
 //                          fetch(url, { method: 'PUT', body: blob.slice(...) }) per part, 4 at a time,
 //                          and a fetch of the signed complete: no checks, retries or progress
+//      node:http floor     the same over http.request, each part a read stream of its range
 //    Every one creates the upload, sends the parts and completes it, in that process. With strace on
 //    the machine, one more run of each under `strace -f -e trace=openat` counts how often it opened
 //    the file. Goals: ours CPU <= lib-storage's, with and without progress; ours peak RSS < 256 MiB.
