@@ -55,7 +55,10 @@ export async function send(request: Transmission): Promise<Response> {
       response = await sendWithXhr({ ...request, headers, body, onUploadProgress });
     } else {
       let sent: SendBody | undefined = body;
-      const frame = body && (onUploadProgress || isStream(body)) ? lengthFramer() : undefined;
+      // A Blob goes as a stream too where the runtime frames one by length: Node's fetch otherwise
+      // copies every chunk of a Blob body into a second stream (bench/multipart.mjs: 1.07x
+      // lib-storage's CPU as a Blob, 0.91x as this stream).
+      const frame = body && (onUploadProgress || !(body instanceof Uint8Array)) ? lengthFramer() : undefined;
       if (frame) {
         const stream = isStream(body) ? body : streamOf(body!);
         sent = frame(onUploadProgress ? tap(stream, onUploadProgress) : stream, request.size!);
