@@ -23,6 +23,11 @@
  * `ERR_POLICY_CONDITION`.
  *
  * What happens on the wire: `ERR_S3` (S3 refused; see `s3Code`, `status`, `requestId`),
+ * `ERR_PRECONDITION_FAILED` (412: an `If-Match` / `If-None-Match` condition did not hold; never
+ * retried), `ERR_CONDITIONAL_CONFLICT` (409 `ConditionalRequestConflict`: a concurrent conditional
+ * write; retried only when `retry.statusCodes` has 409), `ERR_CHECKSUM_MISMATCH` (the bytes are not
+ * those the checksum says: a download that does not match the object's, a completion whose object
+ * checksum is not the parts'),
  * `ERR_NETWORK`, `ERR_ABORTED` (the caller's `signal`), `ERR_ETAG_UNREADABLE` (the bucket's CORS
  * does not expose `ETag`), `ERR_REDIRECT` (the request was answered with a redirect, which the
  * consumer never follows: the body and signature would go to another address). S3's refusal of a
@@ -70,6 +75,9 @@ export type PresignErrorCode =
   | 'ERR_POLICY_CONDITION'
   // what happens on the wire
   | 'ERR_S3'
+  | 'ERR_PRECONDITION_FAILED'
+  | 'ERR_CONDITIONAL_CONFLICT'
+  | 'ERR_CHECKSUM_MISMATCH'
   | 'ERR_NETWORK'
   | 'ERR_ABORTED'
   | 'ERR_ETAG_UNREADABLE'

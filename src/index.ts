@@ -41,6 +41,7 @@ export type { Presigner } from './producer/presigner-interface.js';
 export type {
   CannedAcl,
   ChecksumAlgorithm,
+  ChecksumType,
   CommonOptions,
   ConditionalReadOptions,
   Credentials,

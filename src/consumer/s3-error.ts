@@ -3,7 +3,7 @@
  * hint), no answer at all (`ERR_NETWORK`), and the caller's abort (`ERR_ABORTED`).
  */
 import { PresignError, redactUrl } from '../errors.js';
-import { isStaleSignature, parseS3ErrorXml, type S3ErrorXml } from '../s3/xml.js';
+import { conditionFailure, isStaleSignature, parseS3ErrorXml, type S3ErrorXml } from '../s3/xml.js';
 
 /** The hint of `ERR_EXPIRED`, and of S3's answers to an expired signature: the errors a fresh descriptor cures. */
 export const EXPIRED_HINT = 'expired, or its credentials did: pass `refresh`';
@@ -45,15 +45,18 @@ export function s3Error(answer: S3Answer, method: string, url: string): PresignE
   const { status, code, requestId } = answer;
   const s3Message = answer.message && redactUrl(answer.message);
   const stale = isStaleSignature(answer);
+  const condition = conditionFailure(status, code);
   return new PresignError(
-    stale ? 'ERR_EXPIRED' : 'ERR_S3',
+    stale ? 'ERR_EXPIRED' : (condition?.code ?? 'ERR_S3'),
     `S3 answered ${status}${code ? ` ${code}` : ''} to ${target(method, url)}`,
     {
       status,
       s3Code: code,
       s3Message,
       requestId,
-      hint: stale ? EXPIRED_HINT : HINTS.find(([pattern]) => pattern.test(`${code} ${s3Message}`))?.[1],
+      hint: stale
+        ? EXPIRED_HINT
+        : (condition?.hint ?? HINTS.find(([pattern]) => pattern.test(`${code} ${s3Message}`))?.[1]),
     },
   );
 }

@@ -3,7 +3,7 @@
  * server returns it to a browser as it is.
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html
  */
-import type { ChecksumAlgorithm } from '../s3/headers.js';
+import type { ChecksumAlgorithm, ChecksumType } from '../s3/headers.js';
 import type { PresignedRequest } from './request.js';
 
 /** One part of a multipart upload and the signed request that uploads it. */
@@ -56,6 +56,8 @@ export interface PresignedMultipart {
   partCount: number;
   /** The checksum algorithm the upload was created with, if any. */
   checksumAlgorithm?: ChecksumAlgorithm | undefined;
+  /** With `checksumAlgorithm`: how S3 derives the object's checksum from the parts'. */
+  checksumType?: ChecksumType | undefined;
   /** Signed part uploads: every part, or the first `initialParts`. */
   parts: PresignedPart[];
   /** A signed `POST ?uploadId=` (CompleteMultipartUpload); the consumer builds its XML body. */

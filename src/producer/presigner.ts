@@ -4,6 +4,7 @@ import { PRESIGNED_METHODS, type PresignedMethod, type PresignedRequest } from '
 import { PresignError } from '../errors.js';
 import { assertBucketName } from '../s3/bucket.js';
 import { readDate, readOneOf, readOptions } from '../s3/check.js';
+import { ownerValue, withOwner } from '../s3/headers.js';
 import { assertObjectKey } from '../s3/key.js';
 import { DEFAULT_EXPIRES_IN, MAX_EXPIRES_IN } from '../s3/limits.js';
 import { base64, hex } from '../sigv4/bytes.js';
@@ -110,6 +111,7 @@ export class PresignerImpl implements Presigner, Signer {
       this.#policy = { defaultExpiresIn, maxExpiresIn, onCredentialExpiry };
       this.#now = options.now;
       if (options.bucket !== undefined) assertBucketName(options.bucket);
+      if (options.expectedBucketOwner !== undefined) ownerValue(options.expectedBucketOwner);
       if (options.client === undefined) {
         if (options.credentials === undefined) {
           throw new PresignError(
@@ -131,6 +133,11 @@ export class PresignerImpl implements Presigner, Signer {
   /** The SDK client the multipart calls go through, when the presigner was given one. */
   get client(): S3ClientLike | undefined {
     return this.#options.client;
+  }
+
+  /** The account every bucket must belong to, when the presigner was given one. */
+  get expectedBucketOwner(): string | undefined {
+    return this.#options.expectedBucketOwner;
   }
 
   /** {@inheritDoc Signer.scrub} */
@@ -297,6 +304,7 @@ export class PresignerImpl implements Presigner, Signer {
     try {
       const bucket = this.bucketOf(request.bucket);
       if (request.key !== undefined) assertObjectKey(request.key);
+      withOwner(request.headers, this.#options.expectedBucketOwner);
       const context = this.signingContext(request.signingDate, request.expiresIn);
       return context instanceof Promise
         ? context.then((c) => signWith(request, bucket, c))

@@ -16,10 +16,12 @@ import {
   assertHeaderName,
   CANNED_ACLS,
   checksumHeader,
+  EXPECTED_OWNER,
   headerValue,
   isBase64OfLength,
   metadataHeaders,
   oneOf,
+  ownerValue,
   STORAGE_CLASSES,
 } from '../s3/headers.js';
 import { MAX_PUT_SIZE } from '../s3/limits.js';
@@ -41,10 +43,18 @@ function param(parts: RequestParts, name: string, value: string): void {
   parts.query.push([uriEncode(name), uriEncode(value)]);
 }
 
-/** What every call of one object takes besides its key (checked by sign()): bucket, lifetime, date. */
-export function commonOptions(options: { bucket?: unknown; expiresIn?: unknown; signingDate?: unknown }): void {
+/**
+ * What every call of one object takes besides its key (checked by sign()): bucket, lifetime, date,
+ * and the bucket's expected owner, signed.
+ */
+export function commonOptions(
+  options: { bucket?: unknown; expiresIn?: unknown; signingDate?: unknown; expectedBucketOwner?: unknown },
+  parts: RequestParts,
+): void {
   // The bucket and expiresIn are checked where they are resolved (with the presigner's defaults).
   if (options.signingDate !== undefined) readDate('signingDate', options.signingDate);
+  if (options.expectedBucketOwner !== undefined)
+    parts.headers[EXPECTED_OWNER] = ownerValue(options.expectedBucketOwner);
 }
 
 function httpDate(name: string, value: unknown): string {
@@ -91,7 +101,7 @@ const RESPONSE_OVERRIDES = [
 
 export function getRequest(options: GetOptions): RequestParts {
   const parts: RequestParts = { query: [], headers: {} };
-  commonOptions(options);
+  commonOptions(options, parts);
   if (options.versionId !== undefined) param(parts, 'versionId', queryValue('versionId', options.versionId));
   if (options.partNumber !== undefined) param(parts, 'partNumber', partNumber(options.partNumber));
   for (const [option, name] of RESPONSE_OVERRIDES) {
@@ -101,6 +111,14 @@ export function getRequest(options: GetOptions): RequestParts {
   if (options.responseExpires !== undefined)
     param(parts, 'response-expires', httpDate('responseExpires', options.responseExpires));
   if (options.range !== undefined) parts.headers.range = rangeHeader(options.range);
+  if (options.ifRange !== undefined) {
+    if (options.range === undefined) {
+      throw new PresignError('ERR_INVALID_HEADER', 'ifRange applies to a ranged GET: give range too');
+    }
+    parts.headers['if-range'] = httpDate('ifRange', options.ifRange);
+  }
+  if (options.checksumMode !== undefined && readBoolean('checksumMode', options.checksumMode))
+    parts.headers['x-amz-checksum-mode'] = 'ENABLED';
   if (options.ifMatch !== undefined) parts.headers['if-match'] = headerValue('ifMatch', options.ifMatch);
   if (options.ifNoneMatch !== undefined)
     parts.headers['if-none-match'] = headerValue('ifNoneMatch', options.ifNoneMatch);
@@ -109,7 +127,7 @@ export function getRequest(options: GetOptions): RequestParts {
 
 export function deleteRequest(options: DeleteOptions): RequestParts {
   const parts: RequestParts = { query: [], headers: {} };
-  commonOptions(options);
+  commonOptions(options, parts);
   if (options.versionId !== undefined) param(parts, 'versionId', queryValue('versionId', options.versionId));
   return parts;
 }
@@ -178,7 +196,7 @@ export function objectHeaders(options: PutOptions, parts: RequestParts): void {
 
 export function putRequest(options: PutOptions): RequestParts {
   const parts: RequestParts = { query: [], headers: {} };
-  commonOptions(options);
+  commonOptions(options, parts);
   objectHeaders(options, parts);
   const h = parts.headers;
   if (options.contentLength !== undefined) h['content-length'] = contentLength(options.contentLength);
@@ -209,7 +227,7 @@ const NOT_SIGNABLE = new Set(['host', 'authorization', 'x-amz-date', 'x-amz-secu
 
 export function genericRequest(options: PresignOptions): RequestParts {
   const parts: RequestParts = { query: [], headers: {} };
-  commonOptions(options);
+  commonOptions(options, parts);
   if (options.query !== undefined) {
     for (const [name, value] of readRecord('query', options.query)) {
       if (value === undefined) continue;

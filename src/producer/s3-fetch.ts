@@ -12,7 +12,14 @@
 import { withRetry } from '../consumer/retry.js';
 import type { PresignedMethod } from '../contract/request.js';
 import { isPresignError, PresignError } from '../errors.js';
-import { completeMultipartXml, isErrorXml, parseS3ErrorXml, xmlBlocks, xmlElement } from '../s3/xml.js';
+import {
+  completeMultipartXml,
+  conditionFailure,
+  isErrorXml,
+  parseS3ErrorXml,
+  xmlBlocks,
+  xmlElement,
+} from '../s3/xml.js';
 import { uriEncode } from '../sigv4/encode.js';
 import { CREATE_FIELDS } from './multipart/create-fields.js';
 import type { Signer } from './signing.js';
@@ -37,8 +44,23 @@ interface Call {
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
-/** The request of `operation` for the SDK-shaped `input`. */
+/** The request of `operation` for the SDK-shaped `input`, with the headers every operation may take. */
 function callOf(operation: SdkOperation, input: Record<string, unknown>): Call {
+  const call = operationCall(operation, input);
+  const owner = str(input.ExpectedBucketOwner);
+  if (owner !== undefined) call.headers['x-amz-expected-bucket-owner'] = owner;
+  return call;
+}
+
+/** The checksum fields of an SDK input or output (`ChecksumCRC64NVME`...), as [algorithm, value]. */
+const checksumFields = (record: Record<string, unknown>) =>
+  Object.entries(record).flatMap(([name, value]) =>
+    /^Checksum(CRC|SHA)/.test(name) && typeof value === 'string'
+      ? [[name.slice('Checksum'.length), value] as const]
+      : [],
+  );
+
+function operationCall(operation: SdkOperation, input: Record<string, unknown>): Call {
   const uploadId = str(input.UploadId);
   const upload: Array<[string, string]> = uploadId === undefined ? [] : [['uploadId', uriEncode(uploadId)]];
   switch (operation) {
@@ -57,6 +79,8 @@ function callOf(operation: SdkOperation, input: Record<string, unknown>): Call {
       }
       const algorithm = str(input.ChecksumAlgorithm);
       if (algorithm !== undefined) headers['x-amz-checksum-algorithm'] = algorithm;
+      const type = str(input.ChecksumType);
+      if (type !== undefined) headers['x-amz-checksum-type'] = type;
       return { method: 'POST', query: [['uploads', '']], headers };
     }
     case 'CompleteMultipartUpload': {
@@ -69,12 +93,16 @@ function callOf(operation: SdkOperation, input: Record<string, unknown>): Call {
           algorithm: checksum?.slice('Checksum'.length),
         };
       });
-      return {
-        method: 'POST',
-        query: upload,
-        headers: {},
-        body: completeMultipartXml(parts, parts[0]?.algorithm),
-      };
+      const headers: Record<string, string> = {};
+      for (const [algorithm, value] of checksumFields(input))
+        headers[`x-amz-checksum-${algorithm.toLowerCase()}`] = value;
+      const type = str(input.ChecksumType);
+      if (type !== undefined) headers['x-amz-checksum-type'] = type;
+      const ifNoneMatch = str(input.IfNoneMatch);
+      if (ifNoneMatch !== undefined) headers['if-none-match'] = ifNoneMatch;
+      const ifMatch = str(input.IfMatch);
+      if (ifMatch !== undefined) headers['if-match'] = ifMatch;
+      return { method: 'POST', query: upload, headers, body: completeMultipartXml(parts, parts[0]?.algorithm) };
     }
     case 'AbortMultipartUpload':
       return { method: 'DELETE', query: upload, headers: {} };
@@ -97,8 +125,19 @@ function outputOf(operation: SdkOperation, response: Response, xml: string): unk
   switch (operation) {
     case 'CreateMultipartUpload':
       return { UploadId: xmlElement(xml, 'UploadId') };
-    case 'CompleteMultipartUpload':
-      return { ETag: xmlElement(xml, 'ETag'), Location: xmlElement(xml, 'Location'), VersionId: version };
+    case 'CompleteMultipartUpload': {
+      const out: Record<string, unknown> = {
+        ETag: xmlElement(xml, 'ETag'),
+        Location: xmlElement(xml, 'Location'),
+        VersionId: version,
+        ChecksumType: xmlElement(xml, 'ChecksumType'),
+      };
+      for (const algorithm of ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256']) {
+        const value = xmlElement(xml, `Checksum${algorithm}`);
+        if (value !== undefined) out[`Checksum${algorithm}`] = value;
+      }
+      return out;
+    }
     case 'AbortMultipartUpload':
       return {};
     case 'ListParts': {
@@ -147,7 +186,9 @@ export function s3Failure(operation: string, failure: S3Failure, cause?: unknown
   if (failure.message !== undefined) options.s3Message = failure.message;
   if (status !== undefined) options.status = status;
   if (failure.requestId !== undefined) options.requestId = failure.requestId;
-  return new PresignError('ERR_S3', `${operation} failed${details ? ` (${details})` : ''}`, options);
+  const condition = conditionFailure(status, code);
+  if (condition !== undefined) options.hint = condition.hint;
+  return new PresignError(condition?.code ?? 'ERR_S3', `${operation} failed${details ? ` (${details})` : ''}`, options);
 }
 
 /** `operation` for the SDK-shaped `input`, sent as a request the presigner signs; the SDK-shaped output. */

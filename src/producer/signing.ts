@@ -42,6 +42,8 @@ export interface SigningContext {
 export interface Signer {
   /** The SDK client of the presigner's options, when there is one (the multipart control calls). */
   readonly client: S3ClientLike | undefined;
+  /** The presigner's `expectedBucketOwner`: signed on every request that does not set its own. */
+  readonly expectedBucketOwner: string | undefined;
   /**
    * A foreign error (an SDK client's, say) made safe to pass on as a `cause`: see `scrubError`; the
    * presigner's own secrets are removed too.

@@ -1,7 +1,7 @@
 import type { PresignedMethod } from '../contract/request.js';
-import type { CannedAcl, ChecksumAlgorithm, StorageClass } from '../s3/headers.js';
+import type { CannedAcl, ChecksumAlgorithm, ChecksumType, StorageClass } from '../s3/headers.js';
 
-export type { CannedAcl, ChecksumAlgorithm, StorageClass };
+export type { CannedAcl, ChecksumAlgorithm, ChecksumType, StorageClass };
 
 /** Credentials as the AWS SDK shapes them (`AwsCredentialIdentity`). */
 export interface Credentials {
@@ -123,6 +123,13 @@ export interface PresignerOptions {
    * @example () => new Date('2026-01-01T00:00:00Z')
    */
   now?: (() => Date) | undefined;
+  /**
+   * The AWS account that must own every bucket this presigner signs for: each request is signed
+   * with `x-amz-expected-bucket-owner`, and S3 refuses it (403) for a bucket of another account. A
+   * call's own `expectedBucketOwner` takes precedence.
+   * @example '111122223333'
+   */
+  expectedBucketOwner?: string | undefined;
 }
 
 /** What every presign call of one object takes. */
@@ -145,6 +152,13 @@ export interface CommonOptions {
    * @default the presigner's `now()`
    */
   signingDate?: Date | undefined;
+  /**
+   * The AWS account that must own the bucket, signed as `x-amz-expected-bucket-owner`: S3 answers 403
+   * when the bucket is another account's (a bucket deleted and re-created by someone else keeps its name).
+   * @default the presigner's `expectedBucketOwner`
+   * @example '111122223333'
+   */
+  expectedBucketOwner?: string | undefined;
 }
 
 /** Conditional reads, signed as headers: S3 answers 412 or 304 when the condition fails. */
@@ -174,6 +188,20 @@ export interface GetOptions extends CommonOptions, ConditionalReadOptions {
         end?: number | undefined;
       }
     | undefined;
+  /**
+   * Signed `if-range` (with `range` only): the range if the object is still this one (an ETag, or a
+   * Date / HTTP date it was last modified at), else the whole object, so a resumed download never
+   * splices two versions.
+   * @example '"b54357faf0632cce46e942fa68356b38"'
+   */
+  ifRange?: string | Date | undefined;
+  /**
+   * Signs `x-amz-checksum-mode: ENABLED`: S3 then answers with the object's `x-amz-checksum-*` and
+   * `x-amz-checksum-type` headers, which `download(request, { verifyChecksum: true })` checks the
+   * bytes against.
+   * @default false
+   */
+  checksumMode?: boolean | undefined;
   /** `response-content-type`: override the Content-Type S3 answers with. */
   responseContentType?: string | undefined;
   /**

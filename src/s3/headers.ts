@@ -52,6 +52,55 @@ export const CHECKSUM_BYTES = { CRC32: 4, CRC32C: 4, CRC64NVME: 8, SHA1: 20, SHA
  */
 export type ChecksumAlgorithm = keyof typeof CHECKSUM_BYTES;
 
+/**
+ * How S3 turns part checksums into the object's (`x-amz-checksum-type`): `FULL_OBJECT`, the CRC of the
+ * whole object (CRCs only: part CRCs combine into it); `COMPOSITE`, a checksum of the part checksums,
+ * reported with `-N` for N parts.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html
+ * @useDeclaredType
+ */
+export type ChecksumType = 'FULL_OBJECT' | 'COMPOSITE';
+
+/** The algorithms each checksum type allows, as S3 documents them. */
+export const CHECKSUM_TYPES: Record<ChecksumType, readonly ChecksumAlgorithm[]> = {
+  FULL_OBJECT: ['CRC64NVME', 'CRC32', 'CRC32C'],
+  COMPOSITE: ['CRC32', 'CRC32C', 'SHA1', 'SHA256'],
+};
+
+/**
+ * The checksum type of a multipart upload with `algorithm`: the one asked for, when S3 allows it
+ * with that algorithm, else S3's default (`FULL_OBJECT` for CRC64NVME, which has no composite form;
+ * `COMPOSITE` for the others).
+ */
+export function checksumTypeOf(algorithm: ChecksumAlgorithm, type: unknown): ChecksumType {
+  if (type === undefined) return algorithm === 'CRC64NVME' ? 'FULL_OBJECT' : 'COMPOSITE';
+  if (type !== 'FULL_OBJECT' && type !== 'COMPOSITE') {
+    refuse('checksumType', "'FULL_OBJECT' or 'COMPOSITE'", type, 'ERR_INVALID_CHECKSUM');
+  }
+  if (!CHECKSUM_TYPES[type].includes(algorithm)) {
+    throw new PresignError('ERR_INVALID_CHECKSUM', `S3 has no ${type} checksum of ${algorithm}`, {
+      hint: `${type} takes ${CHECKSUM_TYPES[type].join(', ')}`,
+    });
+  }
+  return type;
+}
+
+/** `x-amz-expected-bucket-owner`: the 12-digit AWS account id S3 checks the bucket belongs to. */
+export const EXPECTED_OWNER = 'x-amz-expected-bucket-owner';
+
+/** Adds the presigner's expected owner to `headers`, unless the call set its own. */
+export function withOwner(headers: Record<string, string>, owner: string | undefined): Record<string, string> {
+  if (owner !== undefined && !Object.hasOwn(headers, EXPECTED_OWNER)) headers[EXPECTED_OWNER] = owner;
+  return headers;
+}
+
+export function ownerValue(value: unknown): string {
+  if (typeof value !== 'string' || !/^\d{12}$/.test(value)) {
+    refuse('expectedBucketOwner', 'a 12-digit AWS account id', value);
+  }
+  return value;
+}
+
 export function assertHeaderName(name: string): void {
   if (typeof name !== 'string' || !TOKEN.test(name)) {
     throw new PresignError('ERR_INVALID_HEADER', `${JSON.stringify(name)} is not a valid HTTP header name`);

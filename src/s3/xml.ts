@@ -72,6 +72,31 @@ const STALE_CREDENTIAL_CODES = ['ExpiredToken', 'TokenRefreshRequired'];
 export const isStaleSignature = (error: S3ErrorXml): boolean =>
   STALE_CREDENTIAL_CODES.includes(error.code ?? '') || (error.code === 'AccessDenied' && error.expires !== undefined);
 
+/**
+ * The code of a failed condition, and what to do about it: 412 `PreconditionFailed` (an `If-Match`
+ * or `If-None-Match` that did not hold: not worth retrying as it is) and 409
+ * `ConditionalRequestConflict` (another conditional write to the key raced this one: retry when asked).
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html
+ */
+export function conditionFailure(
+  status: number | undefined,
+  code: string | undefined,
+): { code: 'ERR_PRECONDITION_FAILED' | 'ERR_CONDITIONAL_CONFLICT'; hint: string } | undefined {
+  if (status === 412) {
+    return {
+      code: 'ERR_PRECONDITION_FAILED',
+      hint: 'the object exists or changed: read it again',
+    };
+  }
+  if (code === 'ConditionalRequestConflict') {
+    return {
+      code: 'ERR_CONDITIONAL_CONFLICT',
+      hint: 'a concurrent write: retry with retry.statusCodes [409]',
+    };
+  }
+  return undefined;
+}
+
 /** Whether an S3 answer is an `<Error>` document (S3 may send one with a 200 to CompleteMultipartUpload). */
 export const isErrorXml = (xml: string): boolean => /<Error>/.test(xml);
 

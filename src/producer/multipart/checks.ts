@@ -9,7 +9,15 @@ import {
   readString,
   refuse,
 } from '../../s3/check.js';
-import { CHECKSUM_BYTES, type ChecksumAlgorithm, isChecksumAlgorithm } from '../../s3/headers.js';
+import {
+  CHECKSUM_BYTES,
+  type ChecksumAlgorithm,
+  EXPECTED_OWNER,
+  headerValue,
+  isChecksumAlgorithm,
+  ownerValue,
+} from '../../s3/headers.js';
+import type { Signer } from '../signing.js';
 
 export function assertAlgorithm(algorithm: unknown): ChecksumAlgorithm {
   if (!isChecksumAlgorithm(algorithm)) {
@@ -51,4 +59,27 @@ export function assertChecksums(checksums: unknown): void {
       refuse(`checksums[${JSON.stringify(name)}]`, 'a base64 string', value, 'ERR_INVALID_CHECKSUM');
     }
   }
+}
+
+/** The bucket owner a multipart call checks: its own, else the presigner's (checked either way). */
+export function ownerOf(owner: unknown, signer: Signer): string | undefined {
+  return owner === undefined ? signer.expectedBucketOwner : ownerValue(owner);
+}
+
+/** `x-amz-expected-bucket-owner`, when there is an owner to expect. */
+export const ownerHeaders = (owner: string | undefined): Record<string, string> =>
+  owner === undefined ? {} : { [EXPECTED_OWNER]: owner };
+
+/**
+ * The conditions of a completion, as signed headers: `ifNoneMatch` `'*'` (create only) and `ifMatch`
+ * (replace only that ETag).
+ */
+export function conditionHeaders(options: { ifNoneMatch?: unknown; ifMatch?: unknown }): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (options.ifNoneMatch !== undefined) {
+    if (options.ifNoneMatch !== '*') refuse('ifNoneMatch', "'*' (refuse to overwrite)", options.ifNoneMatch);
+    headers['if-none-match'] = '*';
+  }
+  if (options.ifMatch !== undefined) headers['if-match'] = headerValue('ifMatch', options.ifMatch);
+  return headers;
 }

@@ -5,13 +5,13 @@
 import type { CompletedPart } from '../../contract/multipart.js';
 import { isPresignError, PresignError } from '../../errors.js';
 import { readString, refuse } from '../../s3/check.js';
-import { type ChecksumAlgorithm, checksumHeader } from '../../s3/headers.js';
+import { CHECKSUM_TYPES, type ChecksumAlgorithm, checksumHeader, checksumTypeOf } from '../../s3/headers.js';
 import { assertObjectKey } from '../../s3/key.js';
 import { MAX_PARTS } from '../../s3/limits.js';
 import { assertPartNumber } from '../../s3/multipart-plan.js';
 import { sendCommand } from '../sdk.js';
 import type { Signer } from '../signing.js';
-import { assertAlgorithm, assertOptions, assertUploadId } from './checks.js';
+import { assertAlgorithm, assertOptions, assertUploadId, conditionHeaders, ownerOf } from './checks.js';
 import type { AbortMultipartOptions, CompletedMultipart, CompleteMultipartOptions } from './options.js';
 
 /** What the SDK answers to CompleteMultipartUpload (and, ETag and VersionId, to HeadObject). */
@@ -19,6 +19,8 @@ interface CompleteOutput {
   ETag?: string | undefined;
   Location?: string | undefined;
   VersionId?: string | undefined;
+  ChecksumType?: string | undefined;
+  [checksum: `Checksum${string}`]: string | undefined;
 }
 /** An ETag as S3 sends it (a header value): printable ASCII. */
 const PRINTABLE = /^[\x20-\x7e]+$/;
@@ -76,32 +78,83 @@ export async function completeMultipart(
   const checksumAlgorithm =
     options.checksumAlgorithm === undefined ? undefined : assertAlgorithm(options.checksumAlgorithm);
   const parts = completedParts(options.parts, checksumAlgorithm);
+  const input = completeInput(options, checksumAlgorithm, signer);
+  input.Bucket = bucket;
+  input.MultipartUpload = { Parts: parts };
+  const owner = input.ExpectedBucketOwner as string | undefined;
   let output: CompleteOutput;
   try {
-    output = await sendCommand(
-      signer,
-      'CompleteMultipartUpload',
-      { Bucket: bucket, Key: options.key, UploadId: options.uploadId, MultipartUpload: { Parts: parts } },
-      options.signal,
-    );
+    output = await sendCommand(signer, 'CompleteMultipartUpload', input, options.signal);
   } catch (error) {
     const target = { bucket, key: options.key, uploadId: options.uploadId };
     // No answer (the SDK retried, and may have completed it on an attempt whose answer was lost), or
     // S3 no longer knows the upload: look at the object before anything else, and never abort then.
     const gone = isPresignError(error, 'ERR_S3') && error.s3Code === 'NoSuchUpload';
     if (gone || (isPresignError(error, 'ERR_S3') && error.status === undefined)) {
-      const found = await completedObject(signer, target, parts.length, options.signal).catch(() => undefined);
+      const found = await completedObject(signer, { ...target, owner }, parts.length, options.signal).catch(
+        () => undefined,
+      );
       if (found) output = found;
       else throw Object.assign(error as PresignError, { leftOpen: !gone });
     } else {
-      const aborted = options.keepOnFailure !== true && (await abortQuietly(signer, target));
+      const aborted =
+        options.keepOnFailure !== true && (await abortQuietly(signer, { ...target, expectedBucketOwner: owner }));
       throw PresignError.is(error) ? Object.assign(error, { leftOpen: !aborted }) : error;
     }
   }
   const result: CompletedMultipart = { bucket, key: options.key, etag: output?.ETag ?? '' };
   if (output?.Location !== undefined) result.location = output.Location;
   if (output?.VersionId !== undefined) result.versionId = output.VersionId;
+  const algorithm = checksumAlgorithm ?? options.checksum?.algorithm;
+  const value = algorithm === undefined ? undefined : output?.[`Checksum${algorithm}`];
+  if (algorithm !== undefined && value !== undefined) {
+    result.checksum = { algorithm, value };
+    const type = output?.ChecksumType;
+    if (type === 'FULL_OBJECT' || type === 'COMPOSITE') result.checksum.type = type;
+  }
   return result;
+}
+
+/**
+ * The CompleteMultipartUpload input but its parts: the upload, its checksum type and full-object
+ * checksum, the conditions (`If-None-Match: *`, `If-Match`) and the expected bucket owner, checked.
+ */
+function completeInput(
+  options: CompleteMultipartOptions,
+  checksumAlgorithm: ChecksumAlgorithm | undefined,
+  signer: Signer,
+): Record<string, unknown> {
+  const input: Record<string, unknown> = { Key: options.key, UploadId: options.uploadId };
+  if (options.checksumType !== undefined) {
+    if (checksumAlgorithm === undefined) {
+      throw new PresignError('ERR_INVALID_CHECKSUM', 'checksumType needs the checksumAlgorithm it applies to');
+    }
+    input.ChecksumType = checksumTypeOf(checksumAlgorithm, options.checksumType);
+  }
+  if (options.checksum !== undefined) {
+    checksumHeader(options.checksum, 'checksum');
+    const { algorithm, value } = options.checksum;
+    if (!CHECKSUM_TYPES.FULL_OBJECT.includes(algorithm) || input.ChecksumType === 'COMPOSITE') {
+      throw new PresignError(
+        'ERR_INVALID_CHECKSUM',
+        `A whole-object checksum is a FULL_OBJECT CRC (CRC64NVME, CRC32, CRC32C), not ${algorithm}${input.ChecksumType === 'COMPOSITE' ? ' COMPOSITE' : ''}`,
+      );
+    }
+    if (checksumAlgorithm !== undefined && checksumAlgorithm !== algorithm) {
+      throw new PresignError(
+        'ERR_INVALID_CHECKSUM',
+        `The object's checksum is ${algorithm}, the upload's parts ${checksumAlgorithm}: they must be one algorithm`,
+      );
+    }
+    input[`Checksum${algorithm}`] = value;
+    input.ChecksumType = 'FULL_OBJECT';
+  }
+  const conditions = conditionHeaders(options);
+  if (conditions['if-none-match'] !== undefined) input.IfNoneMatch = conditions['if-none-match'];
+  if (conditions['if-match'] !== undefined) input.IfMatch = conditions['if-match'];
+  const owner = ownerOf(options.expectedBucketOwner, signer);
+  if (owner !== undefined) input.ExpectedBucketOwner = owner;
+  return input;
 }
 
 /**
@@ -110,16 +163,13 @@ export async function completeMultipart(
  */
 async function completedObject(
   signer: Signer,
-  target: { bucket: string; key: string },
+  target: { bucket: string; key: string; owner: string | undefined },
   partCount: number,
   signal: AbortSignal | undefined,
 ): Promise<CompleteOutput | undefined> {
-  const head = await sendCommand<CompleteOutput>(
-    signer,
-    'HeadObject',
-    { Bucket: target.bucket, Key: target.key },
-    signal,
-  );
+  const input: Record<string, unknown> = { Bucket: target.bucket, Key: target.key };
+  if (target.owner !== undefined) input.ExpectedBucketOwner = target.owner;
+  const head = await sendCommand<CompleteOutput>(signer, 'HeadObject', input, signal);
   return head?.ETag?.endsWith(`-${partCount}"`) ? { ETag: head.ETag, VersionId: head.VersionId } : undefined;
 }
 
@@ -129,12 +179,10 @@ export async function abortMultipart(signer: Signer, options: AbortMultipartOpti
   assertObjectKey(options.key);
   assertUploadId(options.uploadId);
   const bucket = signer.bucketOf(options.bucket);
-  await sendCommand(
-    signer,
-    'AbortMultipartUpload',
-    { Bucket: bucket, Key: options.key, UploadId: options.uploadId },
-    options.signal,
-  );
+  const input: Record<string, unknown> = { Bucket: bucket, Key: options.key, UploadId: options.uploadId };
+  const owner = ownerOf(options.expectedBucketOwner, signer);
+  if (owner !== undefined) input.ExpectedBucketOwner = owner;
+  await sendCommand(signer, 'AbortMultipartUpload', input, options.signal);
 }
 
 /**
@@ -143,7 +191,7 @@ export async function abortMultipart(signer: Signer, options: AbortMultipartOpti
  */
 export async function abortQuietly(
   signer: Signer,
-  target: { bucket: string; key: string; uploadId: string },
+  target: { bucket: string; key: string; uploadId: string; expectedBucketOwner?: string | undefined },
 ): Promise<boolean> {
   try {
     await abortMultipart(signer, target);

@@ -4,12 +4,13 @@
  */
 import type { PresignedMultipart } from '../../contract/multipart.js';
 import { PresignError } from '../../errors.js';
+import { type ChecksumType, checksumTypeOf } from '../../s3/headers.js';
 import { assertObjectKey } from '../../s3/key.js';
 import { planParts } from '../../s3/multipart-plan.js';
 import { objectHeaders, type RequestParts } from '../requests.js';
 import { sendCommand } from '../sdk.js';
 import type { Signer } from '../signing.js';
-import { assertAlgorithm, assertChecksums, assertOptions } from './checks.js';
+import { assertAlgorithm, assertChecksums, assertOptions, conditionHeaders, ownerHeaders, ownerOf } from './checks.js';
 import { abortQuietly } from './control.js';
 import { CREATE_FIELDS } from './create-fields.js';
 import type { PresignMultipartOptions } from './options.js';
@@ -19,7 +20,7 @@ import { partHeaders, signPartBatch, signUploadRequest } from './parts.js';
  * The CreateMultipartUpload input for the object options: validated and canonicalised by the same
  * code as a presigned PUT's headers, then named the way the SDK wants them.
  */
-function createInput(options: PresignMultipartOptions, bucket: string): Record<string, unknown> {
+function createInput(options: PresignMultipartOptions, bucket: string, signer: Signer): Record<string, unknown> {
   const parts: RequestParts = { query: [], headers: {} };
   objectHeaders({ ...options, hoist: false }, parts);
   const h = parts.headers;
@@ -33,7 +34,15 @@ function createInput(options: PresignMultipartOptions, bucket: string): Record<s
     if (name.startsWith('x-amz-meta-')) metadata[name.slice('x-amz-meta-'.length)] = value;
   }
   if (Object.keys(metadata).length > 0) input.Metadata = metadata;
-  if (options.checksumAlgorithm !== undefined) input.ChecksumAlgorithm = assertAlgorithm(options.checksumAlgorithm);
+  if (options.checksumAlgorithm !== undefined) {
+    const algorithm = assertAlgorithm(options.checksumAlgorithm);
+    input.ChecksumAlgorithm = algorithm;
+    input.ChecksumType = checksumTypeOf(algorithm, options.checksumType);
+  } else if (options.checksumType !== undefined) {
+    throw new PresignError('ERR_INVALID_CHECKSUM', 'checksumType needs the checksumAlgorithm it applies to');
+  }
+  const owner = ownerOf(options.expectedBucketOwner, signer);
+  if (owner !== undefined) input.ExpectedBucketOwner = owner;
   return input;
 }
 
@@ -48,7 +57,8 @@ export async function presignMultipart(signer: Signer, options: PresignMultipart
   assertChecksums(options.checksums);
   const bucket = signer.bucketOf(options.bucket);
   const plan = planParts(options.size, options.partSize);
-  const input = createInput(options, bucket);
+  const input = createInput(options, bucket, signer);
+  const completeHeaders = conditionHeaders(options);
   const checksumAlgorithm = options.checksumAlgorithm;
   let count: number;
   if (options.initialParts !== undefined) {
@@ -67,6 +77,7 @@ export async function presignMultipart(signer: Signer, options: PresignMultipart
     plan,
     checksumAlgorithm,
     checksums: options.checksums,
+    owner: input.ExpectedBucketOwner as string | undefined,
     expiresIn: options.expiresIn,
     signingDate: options.signingDate,
   };
@@ -85,14 +96,14 @@ export async function presignMultipart(signer: Signer, options: PresignMultipart
     const { signedAt } = await signer.signingContext(options.signingDate, options.expiresIn);
     const s = { ...signing, uploadId, signingDate: new Date(signedAt) };
     const parts = await signPartBatch(signer, partNumbers, headers, s);
-    const complete = await signUploadRequest(signer, 'POST', s);
+    const complete = await signUploadRequest(signer, 'POST', s, completeHeaders);
     const abort = await signUploadRequest(signer, 'DELETE', s);
     const head = await signer.sign({
       method: 'HEAD',
       bucket,
       key: options.key,
       query: [],
-      headers: {},
+      headers: ownerHeaders(s.owner),
       expiresIn: s.expiresIn,
       signingDate: s.signingDate,
     });
@@ -109,7 +120,10 @@ export async function presignMultipart(signer: Signer, options: PresignMultipart
       head,
       expiresAt: complete.expiresAt,
     };
-    if (checksumAlgorithm !== undefined) result.checksumAlgorithm = checksumAlgorithm;
+    if (checksumAlgorithm !== undefined) {
+      result.checksumAlgorithm = checksumAlgorithm;
+      result.checksumType = input.ChecksumType as ChecksumType;
+    }
     return result;
   } catch (error) {
     await abortQuietly(signer, { bucket, key: options.key, uploadId });

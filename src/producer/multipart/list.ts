@@ -4,7 +4,7 @@ import { assertObjectKey } from '../../s3/key.js';
 import { MAX_PARTS } from '../../s3/limits.js';
 import { sendCommand } from '../sdk.js';
 import type { Signer } from '../signing.js';
-import { assertOptions, assertUploadId } from './checks.js';
+import { assertOptions, assertUploadId, ownerOf } from './checks.js';
 import type { ListPartsOptions } from './options.js';
 
 interface SdkPart {
@@ -24,12 +24,14 @@ export async function listParts(signer: Signer, options: ListPartsOptions): Prom
   assertObjectKey(options.key);
   assertUploadId(options.uploadId);
   const bucket = signer.bucketOf(options.bucket);
+  const owner = ownerOf(options.expectedBucketOwner, signer);
   const parts: ListedPart[] = [];
   let marker: string | undefined;
   // A server that keeps answering IsTruncated with the same marker must not loop forever.
   for (let page = 0; page <= MAX_PARTS; page++) {
     const input: Record<string, unknown> = { Bucket: bucket, Key: options.key, UploadId: options.uploadId };
     if (marker !== undefined) input.PartNumberMarker = marker;
+    if (owner !== undefined) input.ExpectedBucketOwner = owner;
     const output = await sendCommand<{
       Parts?: SdkPart[];
       IsTruncated?: boolean;

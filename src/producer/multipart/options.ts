@@ -3,7 +3,7 @@
  * completion returns: public types, re-exported by the producer entry.
  */
 import type { CompletedPart } from '../../contract/multipart.js';
-import type { ChecksumAlgorithm } from '../../s3/headers.js';
+import type { ChecksumAlgorithm, ChecksumType } from '../../s3/headers.js';
 import type { PutOptions } from '../types.js';
 
 /**
@@ -45,6 +45,26 @@ export interface PresignMultipartOptions extends MultipartObjectOptions {
    */
   checksumAlgorithm?: ChecksumAlgorithm | undefined;
   /**
+   * How S3 derives the object's checksum from the parts' (`x-amz-checksum-type`, with
+   * `checksumAlgorithm`): `'FULL_OBJECT'`, the CRC of the whole object (CRC64NVME, CRC32, CRC32C;
+   * `uploadMultipart` combines the part CRCs into it and checks S3's), or `'COMPOSITE'`, a checksum of
+   * the part checksums (CRC32, CRC32C, SHA1, SHA256). Another pair is `ERR_INVALID_CHECKSUM`.
+   * @default 'FULL_OBJECT' for CRC64NVME, 'COMPOSITE' for the others
+   * @example 'FULL_OBJECT'
+   */
+  checksumType?: ChecksumType | undefined;
+  /**
+   * `'*'`: create only. The upload's `complete` is signed with `if-none-match: *`, so S3 refuses the
+   * completion (412, `ERR_PRECONDITION_FAILED`) when the key exists by then.
+   */
+  ifNoneMatch?: '*' | undefined;
+  /**
+   * Replace only this version: the upload's `complete` is signed with `if-match`, so S3 refuses the
+   * completion (412) when the object's ETag is another by then.
+   * @example '"b54357faf0632cce46e942fa68356b38"'
+   */
+  ifMatch?: string | undefined;
+  /**
    * Base64 checksums of the parts signed now, by part number (requires `checksumAlgorithm`).
    * @example { 1: 'n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=' }
    */
@@ -68,6 +88,11 @@ export interface UploadTarget {
   bucket?: string | undefined;
   /** The `uploadId` `presignMultipart` returned. */
   uploadId: string;
+  /**
+   * The AWS account that must own the bucket (`x-amz-expected-bucket-owner`, signed).
+   * @default the presigner's `expectedBucketOwner`
+   */
+  expectedBucketOwner?: string | undefined;
 }
 
 /** The options of {@link Presigner.presignParts}. */
@@ -124,6 +149,28 @@ export interface CompleteMultipartOptions extends UploadTarget {
    */
   checksumAlgorithm?: ChecksumAlgorithm | undefined;
   /**
+   * The upload's checksum type, sent as `x-amz-checksum-type` so S3 checks it is the one of create.
+   * @example 'FULL_OBJECT'
+   */
+  checksumType?: ChecksumType | undefined;
+  /**
+   * The whole object's checksum, for a `FULL_OBJECT` upload: S3 refuses the completion when the
+   * parts do not make an object with this checksum. (The consumer's `complete` callback receives it.)
+   * @example { algorithm: 'CRC64NVME', value: 'gtoXmMAazS4=' }
+   */
+  checksum?:
+    | {
+        /** The upload's algorithm. */
+        algorithm: ChecksumAlgorithm;
+        /** The base64 checksum of the whole object. */
+        value: string;
+      }
+    | undefined;
+  /** `'*'`: S3 refuses the completion (412) when the key exists. */
+  ifNoneMatch?: '*' | undefined;
+  /** S3 refuses the completion (412) unless the object's current ETag is this one. */
+  ifMatch?: string | undefined;
+  /**
    * Keep the upload when completion fails (to fix a part and complete again). By default it is
    * aborted (best effort), so no orphaned parts keep costing money.
    * @default false
@@ -150,6 +197,8 @@ export interface CompletedMultipart {
   location?: string;
   /** Version of the object, in a versioned bucket. */
   versionId?: string;
+  /** The object's checksum as S3 reports it (base64; `-N` for a composite one), with its algorithm and type. */
+  checksum?: { algorithm: ChecksumAlgorithm; value: string; type?: ChecksumType };
 }
 
 /** The options of {@link Presigner.abortMultipart}. */

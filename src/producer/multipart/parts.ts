@@ -13,7 +13,7 @@ import { MAX_PARTS } from '../../s3/limits.js';
 import { assertPartNumber, type PartPlan, partRange, planParts } from '../../s3/multipart-plan.js';
 import { encodeKeyPath, uriEncode } from '../../sigv4/encode.js';
 import { type Signer, signAt } from '../signing.js';
-import { assertAlgorithm, assertChecksums, assertOptions, assertUploadId } from './checks.js';
+import { assertAlgorithm, assertChecksums, assertOptions, assertUploadId, ownerHeaders, ownerOf } from './checks.js';
 import type { PresignPartsOptions } from './options.js';
 
 export interface PartSigning {
@@ -23,6 +23,8 @@ export interface PartSigning {
   plan: PartPlan | undefined;
   checksumAlgorithm: ChecksumAlgorithm | undefined;
   checksums: Readonly<Record<number, string>> | undefined;
+  /** The bucket's expected owner, signed on every request of the upload. */
+  owner: string | undefined;
   expiresIn: number | undefined;
   /** The caller's pinned instant; without one, the signing context reads the clock. */
   signingDate: Date | undefined;
@@ -43,7 +45,7 @@ export function partHeaders(
       throw new PresignError('ERR_INVALID_OPTION', `Part ${partNumber} is listed twice`);
     }
     seen.add(partNumber);
-    const headers: Record<string, string> = {};
+    const headers = ownerHeaders(s.owner);
     if (s.plan !== undefined) {
       const { start, end } = partRange(s.plan, partNumber);
       headers['content-length'] = String(end - start);
@@ -92,17 +94,19 @@ export async function signPartBatch(
   return out;
 }
 
+/** The upload's `complete` (POST, with the completion's conditions) or `abort` (DELETE). */
 export function signUploadRequest(
   signer: Signer,
   method: 'POST' | 'DELETE',
-  s: Pick<PartSigning, 'bucket' | 'key' | 'uploadId' | 'expiresIn' | 'signingDate'>,
+  s: Pick<PartSigning, 'bucket' | 'key' | 'uploadId' | 'owner' | 'expiresIn' | 'signingDate'>,
+  conditions: Record<string, string> = {},
 ): Promise<PresignedRequest> {
   return signer.sign({
     method,
     bucket: s.bucket,
     key: s.key,
     query: [['uploadId', uriEncode(s.uploadId)]],
-    headers: {},
+    headers: { ...ownerHeaders(s.owner), ...conditions },
     expiresIn: s.expiresIn,
     signingDate: s.signingDate,
   });
@@ -137,6 +141,7 @@ export async function presignParts(signer: Signer, options: PresignPartsOptions)
     plan,
     checksumAlgorithm,
     checksums: options.checksums,
+    owner: ownerOf(options.expectedBucketOwner, signer),
     expiresIn: options.expiresIn,
     signingDate: options.signingDate,
   };
