@@ -70,28 +70,8 @@ export function crc32Update(table: Int32Array, crc: number, bytes: Uint8Array): 
         table[d >>> 24]!;
     }
     i = first + steps * 16;
-  } else {
-    for (; i + 16 <= length; i += 16) {
-      const a = crc ^ (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24));
-      crc =
-        table[0xf00 | (a & 0xff)]! ^
-        table[0xe00 | ((a >>> 8) & 0xff)]! ^
-        table[0xd00 | ((a >>> 16) & 0xff)]! ^
-        table[0xc00 | (a >>> 24)]! ^
-        table[0xb00 | bytes[i + 4]!]! ^
-        table[0xa00 | bytes[i + 5]!]! ^
-        table[0x900 | bytes[i + 6]!]! ^
-        table[0x800 | bytes[i + 7]!]! ^
-        table[0x700 | bytes[i + 8]!]! ^
-        table[0x600 | bytes[i + 9]!]! ^
-        table[0x500 | bytes[i + 10]!]! ^
-        table[0x400 | bytes[i + 11]!]! ^
-        table[0x300 | bytes[i + 12]!]! ^
-        table[0x200 | bytes[i + 13]!]! ^
-        table[0x100 | bytes[i + 14]!]! ^
-        table[bytes[i + 15]!]!;
-    }
   }
+  // The tail, a short chunk, or a big-endian platform: one byte at a time.
   for (; i < length; i++) crc = (crc >>> 8) ^ table[(crc ^ bytes[i]!) & 0xff]!;
   return crc;
 }
