@@ -6,6 +6,7 @@ export default defineConfig({
     'consumer/index': 'src/consumer/index.ts',
     'consumer/multipart': 'src/consumer/multipart/index.ts',
     'consumer/post': 'src/consumer/post/index.ts',
+    'consumer/checksum': 'src/consumer/checksum/index.ts',
     'consumer/upload': 'src/consumer/upload/index.ts',
     server: 'src/server/index.ts',
   },

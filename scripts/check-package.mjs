@@ -51,17 +51,18 @@ try {
       if (typeof consumer.PresignError !== 'function' || typeof producer.PresignError !== 'function') throw new Error('no PresignError');
       if (typeof uploadMultipart !== 'function' || typeof submitPost !== 'function') throw new Error('no subpath entry');
       if (typeof uploadFile !== 'function' || typeof createUploadHandler !== 'function') throw new Error('no upload handler entry');
+      if (typeof checksumOf !== 'function') throw new Error('no checksum entry');
       // One class for the whole package: the entries share it.
       if (consumer.PresignError !== producer.PresignError && MODE === 'import') throw new Error('two PresignError classes');
       console.log(MODE + ': ok');
     });`;
   writeFileSync(
     join(app, 'esm.mjs'),
-    `import * as producer from 's3-presign'; import * as consumer from 's3-presign/consumer'; import { uploadMultipart } from 's3-presign/consumer/multipart'; import { submitPost } from 's3-presign/consumer/post'; import { uploadFile } from 's3-presign/consumer/upload'; import { createUploadHandler } from 's3-presign/server'; const MODE = 'import';${check}`,
+    `import * as producer from 's3-presign'; import * as consumer from 's3-presign/consumer'; import { uploadMultipart } from 's3-presign/consumer/multipart'; import { submitPost } from 's3-presign/consumer/post'; import { uploadFile } from 's3-presign/consumer/upload'; import { checksumOf } from 's3-presign/consumer/checksum'; import { createUploadHandler } from 's3-presign/server'; const MODE = 'import';${check}`,
   );
   writeFileSync(
     join(app, 'cjs.cjs'),
-    `const producer = require('s3-presign'); const consumer = require('s3-presign/consumer'); const { uploadMultipart } = require('s3-presign/consumer/multipart'); const { submitPost } = require('s3-presign/consumer/post'); const { uploadFile } = require('s3-presign/consumer/upload'); const { createUploadHandler } = require('s3-presign/server'); const MODE = 'require';${check}`,
+    `const producer = require('s3-presign'); const consumer = require('s3-presign/consumer'); const { uploadMultipart } = require('s3-presign/consumer/multipart'); const { submitPost } = require('s3-presign/consumer/post'); const { uploadFile } = require('s3-presign/consumer/upload'); const { checksumOf } = require('s3-presign/consumer/checksum'); const { createUploadHandler } = require('s3-presign/server'); const MODE = 'require';${check}`,
   );
   // ESM and CommonJS in one process: two classes (the dual-package hazard), one isPresignError.
   writeFileSync(
@@ -81,12 +82,12 @@ try {
     join(app, 'page.js'),
     `import { createPresigner } from 's3-presign'; import { parseDescriptor, isPresignError } from 's3-presign/consumer';
     import { uploadMultipart } from 's3-presign/consumer/multipart'; import { submitPost } from 's3-presign/consumer/post';
-    import { uploadFile } from 's3-presign/consumer/upload';
+    import { uploadFile } from 's3-presign/consumer/upload'; import { combineCrc } from 's3-presign/consumer/checksum';
     const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
     createPresigner({ region: 'eu-west-1', credentials, bucket: 'examplebucket' }).presignPut({ key: 'k', contentLength: 5 }).then((put) => {
       let refused = false;
       try { parseDescriptor('https://examplebucket.s3.eu-west-1.amazonaws.com/k'); } catch (error) { refused = isPresignError(error, 'ERR_INVALID_DESCRIPTOR'); }
-      const entries = [uploadMultipart, submitPost, uploadFile].every((f) => typeof f === 'function');
+      const entries = [uploadMultipart, submitPost, uploadFile, combineCrc].every((f) => typeof f === 'function');
       if (parseDescriptor(JSON.parse(JSON.stringify(put))).url !== put.url || !refused || !entries) throw new Error('the Parcel page failed');
       console.log('parcel page: ok');
     });`,
