@@ -27,7 +27,8 @@
  * retried), `ERR_CONDITIONAL_CONFLICT` (409 `ConditionalRequestConflict`: a concurrent conditional
  * write; retried only when `retry.statusCodes` has 409), `ERR_CHECKSUM_MISMATCH` (the bytes are not
  * those the checksum says: a download that does not match the object's, a completion whose object
- * checksum is not the parts'),
+ * checksum is not the parts'), `ERR_CHECKSUM_UNAVAILABLE` (a download asked to be verified that has no
+ * checksum to compare with: a range, a composite multipart checksum, a header CORS does not expose),
  * `ERR_NETWORK`, `ERR_ABORTED` (the caller's `signal`), `ERR_ETAG_UNREADABLE` (the bucket's CORS
  * does not expose `ETag`), `ERR_REDIRECT` (the request was answered with a redirect, which the
  * consumer never follows: the body and signature would go to another address). S3's refusal of a
@@ -78,6 +79,7 @@ export type PresignErrorCode =
   | 'ERR_PRECONDITION_FAILED'
   | 'ERR_CONDITIONAL_CONFLICT'
   | 'ERR_CHECKSUM_MISMATCH'
+  | 'ERR_CHECKSUM_UNAVAILABLE'
   | 'ERR_NETWORK'
   | 'ERR_ABORTED'
   | 'ERR_ETAG_UNREADABLE'

@@ -1,11 +1,52 @@
 import type { PresignedRequest } from '../contract/request.js';
+import { PresignError } from '../errors.js';
 import { CONTENT_LENGTH } from './body.js';
 import { exchange } from './exchange.js';
 import { progressReporter, tap } from './progress.js';
 import { networkError } from './s3-error.js';
 import { linkSignal } from './signal.js';
 import { send } from './transport.js';
-import type { BodyForm, BodyOf, DownloadOptions, DownloadResult } from './types.js';
+import type { BodyForm, BodyOf, ChecksumCheck, DownloadOptions, DownloadResult } from './types.js';
+
+/** The checksums S3 may answer with, most likely first (CRC64NVME is its default for new objects). */
+const ALGORITHMS = ['CRC64NVME', 'CRC32', 'CRC32C', 'SHA256', 'SHA1'] as const;
+
+const unavailable = (reason: string) =>
+  new PresignError('ERR_CHECKSUM_UNAVAILABLE', `Nothing to verify the download against: ${reason}`, {
+    hint: "verifyChecksum: 'if-present' downloads it unverified",
+  });
+
+/** Why a request cannot be verified whatever S3 answers, or `undefined`. */
+function unverifiable(request: PresignedRequest): string | undefined {
+  if (request.headers?.['x-amz-checksum-mode'] !== 'ENABLED') {
+    return 'the GET was not signed with checksumMode: true, so S3 sends no checksum';
+  }
+  if (request.headers.range !== undefined) return "a range has no checksum of its own (S3's is the whole object's)";
+  return undefined;
+}
+
+/** The object's checksum S3 answered with, or why there is none to compare with. */
+function answeredChecksum(response: Response): ChecksumCheck {
+  if (response.status === 206)
+    return { verified: false, reason: "a range has no checksum of its own (S3's is the whole object's)" };
+  for (const algorithm of ALGORITHMS) {
+    const value = response.headers.get(`x-amz-checksum-${algorithm.toLowerCase()}`);
+    if (value === null) continue;
+    if (value.includes('-') || response.headers.get('x-amz-checksum-type') === 'COMPOSITE') {
+      return {
+        verified: false,
+        algorithm,
+        value,
+        reason: 'a composite multipart checksum is of the parts, not of the bytes',
+      };
+    }
+    return { verified: true, algorithm, value };
+  }
+  return {
+    verified: false,
+    reason: 'S3 sent no x-amz-checksum-* header (the object has none, or CORS does not expose it)',
+  };
+}
 
 /**
  * Downloads with a presigned GET, with the same checks as {@link upload}, and returns the body in the
@@ -22,6 +63,10 @@ import type { BodyForm, BodyOf, DownloadOptions, DownloadResult } from './types.
  * @throws {@link PresignError} `ERR_EXPIRED` when the descriptor has expired or expires within
  *   `clockTolerance` (and `refresh` gave none better), or `ERR_NOT_YET_VALID` when it was signed in
  *   the future.
+ * @throws {@link PresignError} `ERR_CHECKSUM_MISMATCH` with `verifyChecksum` when the bytes are not
+ *   those of the object's checksum (a `'stream'` fails at its end), or `ERR_CHECKSUM_UNAVAILABLE` with
+ *   `verifyChecksum: true` when there is nothing to compare with (not signed with `checksumMode`, a
+ *   range, a composite multipart checksum, or no checksum header readable).
  * @throws {@link PresignError} `ERR_S3` when S3 refuses the download (after the retries), e.g. 404
  *   `NoSuchKey` or 412 for a failed condition.
  * @throws {@link PresignError} `ERR_NETWORK` when no response or body arrived (after the retries), or
@@ -30,13 +75,23 @@ import type { BodyForm, BodyOf, DownloadOptions, DownloadResult } from './types.
  * ```ts
  * const { body } = await download(get, { as: 'text' });
  * ```
+ * @example
+ * ```ts
+ * // get = await presigner.presignGet({ key, checksumMode: true }) on the server
+ * const { body, checksum } = await download(get, { verifyChecksum: true });
+ * // checksum: { verified: true, algorithm: 'CRC64NVME', value: '...' }
+ * ```
  */
 export async function download<As extends BodyForm = 'blob'>(
   request: PresignedRequest,
   options: DownloadOptions<As> = {},
 ): Promise<DownloadResult<As>> {
-  const { as = 'blob', onProgress } = options;
+  const { as = 'blob', onProgress, verifyChecksum } = options;
+  const strict = verifyChecksum === true;
+  const refusal = verifyChecksum ? unverifiable(request) : undefined;
+  if (strict && refusal) throw unavailable(refusal);
   const report = progressReporter(onProgress);
+  let checksum: ChecksumCheck | undefined = refusal === undefined ? undefined : { verified: false, reason: refusal };
   // A stream is read after this call returns: it keeps a link to the caller's signal of its own, let
   // go when the stream ends, fails or is cancelled.
   const link = linkSignal(options.signal);
@@ -55,11 +110,22 @@ export async function download<As extends BodyForm = 'blob'>(
           const response = await send({ method: 'GET', url, headers, signal, fetch: options.fetch });
           if (!response.ok) return response;
           let read = response;
+          if (verifyChecksum && refusal === undefined) {
+            checksum = answeredChecksum(response);
+            if (strict && checksum.reason !== undefined) {
+              await response.body?.cancel();
+              throw unavailable(checksum.reason);
+            }
+            if (checksum.verified && response.body) {
+              const { verifying } = await import('./verify-checksum.js');
+              read = new Response(verifying(response.body, checksum.algorithm!, checksum.value!), response);
+            }
+          }
           // (A GET answered by fetch always has a body stream; a mock's null body has nothing to count.)
-          if (response.body && (onProgress || as === 'stream')) {
+          if (read.body && (onProgress || as === 'stream')) {
             const length = response.headers.get(CONTENT_LENGTH);
             const counted = tap(
-              response.body,
+              read.body,
               (n, end) => onProgress && report(n, end ? n : length ? +length : undefined, end),
               as === 'stream' ? link.release : undefined,
             );
@@ -70,13 +136,16 @@ export async function download<As extends BodyForm = 'blob'>(
           try {
             body = as === 'stream' ? read.body : await read[as as 'blob']();
           } catch (error) {
-            throw networkError(error, 'GET', url, signal);
+            // A body whose checksum is not the object's is that, not a lost connection.
+            throw PresignError.is(error) ? error : networkError(error, 'GET', url, signal);
           }
           return response;
         },
       },
     );
-    return { status, headers, body: body as BodyOf[As] };
+    const result: DownloadResult<As> = { status, headers, body: body as BodyOf[As] };
+    if (checksum) result.checksum = checksum;
+    return result;
   } finally {
     if (!handedOver) link.release();
   }

@@ -23,6 +23,7 @@ export { inspectPresignedUrl } from './inspect.js';
 export type {
   BodyForm,
   BodyOf,
+  ChecksumCheck,
   DownloadOptions,
   DownloadResult,
   ParseDescriptorOptions,

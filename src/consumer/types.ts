@@ -151,6 +151,29 @@ export interface DownloadOptions<As extends BodyForm = BodyForm> extends Request
    * @example 'text'
    */
   as?: As | undefined;
+  /**
+   * Check the bytes against the object's checksum (`x-amz-checksum-*`, which S3 sends when the GET was
+   * signed with `checksumMode: true`), as they are read: a mismatch is `ERR_CHECKSUM_MISMATCH`.
+   * `true` refuses a download with nothing to compare with (`ERR_CHECKSUM_UNAVAILABLE`: a range, a
+   * composite multipart checksum, no header readable, e.g. CORS not exposing it); `'if-present'`
+   * downloads it and says why in the result's `checksum`. SHA checksums keep the body in memory until
+   * its end (WebCrypto does not stream); CRCs do not.
+   * @default false
+   * @example true
+   */
+  verifyChecksum?: boolean | 'if-present' | undefined;
+}
+
+/** What `verifyChecksum` found. */
+export interface ChecksumCheck {
+  /** The bytes were checked against the object's checksum (for a `'stream'`: as it is read, failing at its end). */
+  verified: boolean;
+  /** The object's checksum algorithm, when S3 sent one. */
+  algorithm?: 'CRC64NVME' | 'CRC32' | 'CRC32C' | 'SHA256' | 'SHA1';
+  /** The object's checksum (base64), when S3 sent one. */
+  value?: string;
+  /** Why nothing was verified. */
+  reason?: string;
 }
 
 /** The type of a downloaded body, by the {@link BodyForm} asked for. */
@@ -173,4 +196,6 @@ export interface DownloadResult<As extends BodyForm = 'blob'> {
   headers: Headers;
   /** The body, in the form `as` asked for. */
   body: BodyOf[As];
+  /** With `verifyChecksum`: what was checked, or why nothing could be. */
+  checksum?: ChecksumCheck;
 }

@@ -19,6 +19,8 @@ export const HANDLER_ERRORS = {
   ERR_UPLOAD_NOT_FOUND: 404,
   /** The endpoint takes POST only. */
   ERR_METHOD_NOT_ALLOWED: 405,
+  /** The route is create-only (`createOnly`) and an object exists under the key. */
+  ERR_PRECONDITION_FAILED: 412,
   /** The file is over the route's `maxSize` (or S3's limits). */
   ERR_TOO_LARGE: 413,
   /** The file's type is not one of the route's `contentTypes`. */

@@ -17,6 +17,10 @@ const MAX_SINGLE_PUT = 5 * 1024 ** 3;
 /** How many parts the create answer signs up front; the rest are asked for with `sign-parts`. */
 const INITIAL_PARTS = 8;
 const DEFAULT_TOKEN_EXPIRES_IN = 86_400;
+/** The checksums a route can require; the CRCs complete a multipart upload as FULL_OBJECT. */
+const ROUTE_CHECKSUMS = ['CRC64NVME', 'CRC32', 'CRC32C', 'SHA256', 'SHA1'] as const;
+type RouteChecksum = (typeof ROUTE_CHECKSUMS)[number];
+const checksumTypeOf = (algorithm: RouteChecksum) => (algorithm.startsWith('CRC') ? 'FULL_OBJECT' : 'COMPOSITE');
 
 /** Whether `type` is one `allowed` names (exact, or `type/*`), parameters ignored. */
 function typeAllowed(allowed: readonly string[] | undefined, type: string): boolean {
@@ -45,6 +49,9 @@ function checkOptions<Auth extends UploadAuth>(options: UploadHandlerOptions<Aut
       throw new TypeError(`createUploadHandler: routes.${name}.maxSize is a whole number of bytes`);
     }
     if (typeof route.key !== 'function') throw new TypeError(`createUploadHandler: routes.${name}.key is a function`);
+    if (route.checksum !== undefined && !ROUTE_CHECKSUMS.includes(route.checksum)) {
+      throw new TypeError(`createUploadHandler: routes.${name}.checksum is one of ${ROUTE_CHECKSUMS.join(', ')}`);
+    }
   }
 }
 
@@ -154,25 +161,28 @@ export function createUploadHandler<Auth extends UploadAuth = UploadAuth>(
       contentType,
       partSize: 0,
       expiresAt: Math.floor(at.getTime() / 1000) + tokenExpiresIn,
+      checksum: route.checksum ?? '',
     };
+    const ifNoneMatch = route.createOnly === true ? ('*' as const) : undefined;
     const threshold = route.multipart ? route.multipart.threshold : MAX_SINGLE_PUT + 1;
     if (file.size < threshold) {
       if (file.size > MAX_SINGLE_PUT) throw new HandlerRefusal('ERR_TOO_LARGE', 'too large for one PUT');
-      const put = await presigner.presignPut({
-        key,
-        contentType,
-        contentLength: file.size,
-        expiresIn,
-        signingDate: at,
-      });
-      return { kind: 'single', key, token: await sealToken(await secretKey, claims), request: put };
+      const token = await sealToken(await secretKey, claims);
+      // With a checksum, the PUT is signed once the browser has computed it (`sign-put`).
+      if (route.checksum) return { kind: 'single', key, token, checksumAlgorithm: route.checksum };
+      return { kind: 'single', key, token, request: await signPut(claims, undefined, at) };
     }
+    const checksumAlgorithm = route.checksum;
     const upload = await presigner.presignMultipart({
       key,
       size: file.size,
       partSize: route.multipart?.partSize,
       contentType,
-      initialParts: INITIAL_PARTS,
+      // Parts with a checksum are signed once the browser has computed theirs (`sign-parts`).
+      initialParts: checksumAlgorithm ? 0 : INITIAL_PARTS,
+      checksumAlgorithm,
+      checksumType: checksumAlgorithm && checksumTypeOf(checksumAlgorithm),
+      ifNoneMatch,
       expiresIn,
       signingDate: at,
     });
@@ -187,10 +197,36 @@ export function createUploadHandler<Auth extends UploadAuth = UploadAuth>(
       partSize: upload.partSize,
       partCount: upload.partCount,
       parts: upload.parts,
+      ...(checksumAlgorithm ? { checksumAlgorithm, checksumType: upload.checksumType } : {}),
     };
   }
 
-  async function signParts(claims: TokenClaims, partNumbers: number[], at: Date) {
+  /** The single PUT of an upload: exactly the declared type and size, the checksum when the route has one. */
+  function signPut(claims: TokenClaims, checksum: string | undefined, at: Date) {
+    const route = routeNamed(claims.route);
+    return presigner.presignPut({
+      key: claims.key,
+      contentType: claims.contentType,
+      contentLength: claims.size,
+      checksum: checksum === undefined ? undefined : { algorithm: claims.checksum as RouteChecksum, value: checksum },
+      ifNoneMatch: route.createOnly === true ? '*' : undefined,
+      expiresIn: route.expiresIn,
+      signingDate: at,
+    });
+  }
+
+  async function signSingle(claims: TokenClaims, checksum: string, at: Date) {
+    if (claims.uploadId) throw new HandlerRefusal('ERR_BAD_REQUEST', 'this upload is multipart');
+    if (!claims.checksum) throw new HandlerRefusal('ERR_BAD_REQUEST', 'this route signs the PUT at create');
+    return { request: await signPut(claims, checksum, at) };
+  }
+
+  async function signParts(
+    claims: TokenClaims,
+    partNumbers: number[],
+    checksums: Record<number, string> | undefined,
+    at: Date,
+  ) {
     multipartOnly(claims);
     const partCount = Math.max(1, Math.ceil(claims.size / claims.partSize));
     if (partNumbers.some((n) => n > partCount)) throw new HandlerRefusal('ERR_BAD_REQUEST', 'no such part');
@@ -200,6 +236,8 @@ export function createUploadHandler<Auth extends UploadAuth = UploadAuth>(
       partNumbers,
       size: claims.size,
       partSize: claims.partSize,
+      checksumAlgorithm: (claims.checksum || undefined) as RouteChecksum | undefined,
+      checksums: claims.checksum ? checksums : undefined,
       expiresIn: routeNamed(claims.route).expiresIn,
       signingDate: at,
     });
@@ -209,7 +247,11 @@ export function createUploadHandler<Auth extends UploadAuth = UploadAuth>(
   async function list(claims: TokenClaims) {
     multipartOnly(claims);
     const parts = await presigner.listParts({ key: claims.key, uploadId: claims.uploadId });
-    return { parts: parts.map(({ partNumber, etag, size }) => ({ partNumber, etag, size })) };
+    return {
+      parts: parts.map(({ partNumber, etag, size, checksum }) =>
+        checksum === undefined ? { partNumber, etag, size } : { partNumber, etag, size, checksum },
+      ),
+    };
   }
 
   async function complete(
@@ -224,7 +266,17 @@ export function createUploadHandler<Auth extends UploadAuth = UploadAuth>(
       if (numbers.size !== partCount || call.parts.some((part) => part.partNumber > partCount)) {
         throw new HandlerRefusal('ERR_BAD_REQUEST', `complete needs each of the ${partCount} parts once`);
       }
-      await presigner.completeMultipart({ key: claims.key, uploadId: claims.uploadId, parts: call.parts });
+      const algorithm = (claims.checksum || undefined) as RouteChecksum | undefined;
+      await presigner.completeMultipart({
+        key: claims.key,
+        uploadId: claims.uploadId,
+        parts: call.parts,
+        checksumAlgorithm: algorithm,
+        checksumType: algorithm && checksumTypeOf(algorithm),
+        // The whole object's CRC, combined by the browser from the parts': S3 checks it too.
+        checksum: algorithm && call.checksum !== undefined ? { algorithm, value: call.checksum } : undefined,
+        ifNoneMatch: routeNamed(claims.route).createOnly === true ? '*' : undefined,
+      });
     }
     const object = await verifyObject(presigner, fetcher, claims);
     const upload = {
@@ -258,8 +310,10 @@ export function createUploadHandler<Auth extends UploadAuth = UploadAuth>(
     if (call.action === 'create') return create(call, auth, request, at);
     const claims = await claimsOf(call.token, auth, at);
     switch (call.action) {
+      case 'sign-put':
+        return signSingle(claims, call.checksum, at);
       case 'sign-parts':
-        return signParts(claims, call.partNumbers, at);
+        return signParts(claims, call.partNumbers, call.checksums, at);
       case 'list':
         return list(claims);
       case 'complete':
@@ -290,6 +344,17 @@ function toRefusal(error: unknown): HandlerRefusal {
     return new HandlerRefusal('ERR_UPLOAD_NOT_FOUND', 'the upload no longer exists; start again');
   }
   if (isPresignError(error, 'ERR_TOO_LARGE')) return new HandlerRefusal('ERR_TOO_LARGE', 'the file is too large');
+  if (isPresignError(error, 'ERR_PRECONDITION_FAILED')) {
+    return new HandlerRefusal(
+      'ERR_PRECONDITION_FAILED',
+      'an object exists under this key and the route never overwrites',
+    );
+  }
+  if (isPresignError(error, 'ERR_INVALID_CHECKSUM'))
+    return new HandlerRefusal('ERR_BAD_REQUEST', 'a checksum is missing or malformed');
+  if (isPresignError(error, 'ERR_S3') && (error.s3Code === 'BadDigest' || error.s3Code === 'InvalidPart')) {
+    return new HandlerRefusal('ERR_BAD_REQUEST', 'the parts are not those the checksums describe');
+  }
   if (isPresignError(error, 'ERR_S3') || isPresignError(error, 'ERR_NETWORK')) {
     return new HandlerRefusal('ERR_STORAGE', 'the storage refused or could not be reached');
   }

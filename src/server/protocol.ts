@@ -15,14 +15,17 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export interface ReportedPart {
   partNumber: number;
   etag: string;
+  /** The part's base64 checksum, on a route with a `checksum`. */
+  checksum?: string | undefined;
 }
 
 /** One call, read. */
 export type ProtocolCall =
   | { action: 'create'; route: string; file: { name: string; size: number; type: string } }
-  | { action: 'sign-parts'; token: string; partNumbers: number[] }
+  | { action: 'sign-put'; token: string; checksum: string }
+  | { action: 'sign-parts'; token: string; partNumbers: number[]; checksums?: Record<number, string> | undefined }
   | { action: 'list'; token: string }
-  | { action: 'complete'; token: string; parts: ReportedPart[] }
+  | { action: 'complete'; token: string; parts: ReportedPart[]; checksum?: string | undefined }
   | { action: 'abort'; token: string };
 
 function bad(message: string): HandlerRefusal {
@@ -36,6 +39,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function readToken(body: Record<string, unknown>): string {
   if (typeof body.token !== 'string' || body.token.length === 0) throw bad('token is required');
   return body.token;
+}
+
+/** A base64 checksum as the browser computed it (SHA-256's, the longest, is 44 characters). */
+function readChecksum(value: unknown, what: string): string {
+  if (typeof value !== 'string' || !/^[A-Za-z0-9+/]{4,86}={0,2}$/.test(value))
+    throw bad(`${what} is a base64 checksum`);
+  return value;
 }
 
 function readPartNumber(value: unknown): number {
@@ -68,8 +78,14 @@ export function readCall(body: unknown): ProtocolCall {
       }
       const partNumbers = body.partNumbers.map(readPartNumber);
       if (new Set(partNumbers).size !== partNumbers.length) throw bad('partNumbers has repeats');
-      return { action: 'sign-parts', token, partNumbers };
+      if (body.checksums === undefined) return { action: 'sign-parts', token, partNumbers };
+      if (!isRecord(body.checksums)) throw bad('checksums is a record of part numbers to checksums');
+      const checksums: Record<number, string> = {};
+      for (const n of partNumbers) checksums[n] = readChecksum(body.checksums[n], `the checksum of part ${n}`);
+      return { action: 'sign-parts', token, partNumbers, checksums };
     }
+    case 'sign-put':
+      return { action: 'sign-put', token: readToken(body), checksum: readChecksum(body.checksum, 'checksum') };
     case 'list':
       return { action: 'list', token: readToken(body) };
     case 'abort':
@@ -82,11 +98,14 @@ export function readCall(body: unknown): ProtocolCall {
         if (!isRecord(part) || typeof part.etag !== 'string' || part.etag.length > 256) {
           throw bad('each part has a partNumber and an etag');
         }
-        return { partNumber: readPartNumber(part.partNumber), etag: part.etag };
+        const read: ReportedPart = { partNumber: readPartNumber(part.partNumber), etag: part.etag };
+        if (part.checksum !== undefined) read.checksum = readChecksum(part.checksum, 'a part checksum');
+        return read;
       });
-      return { action: 'complete', token, parts };
+      if (body.checksum === undefined) return { action: 'complete', token, parts };
+      return { action: 'complete', token, parts, checksum: readChecksum(body.checksum, 'checksum') };
     }
     default:
-      throw bad('action is one of create, sign-parts, list, complete, abort');
+      throw bad('action is one of create, sign-put, sign-parts, list, complete, abort');
   }
 }

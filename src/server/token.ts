@@ -26,6 +26,8 @@ export interface TokenClaims {
   partSize: number;
   /** Expiry, seconds since the epoch. */
   expiresAt: number;
+  /** The checksum algorithm the route requires (`''` for none). */
+  checksum: string;
 }
 
 const VERSION = 'v1';
@@ -75,6 +77,7 @@ export async function sealToken(key: CryptoKey, claims: TokenClaims): Promise<st
         claims.contentType,
         claims.partSize,
         claims.expiresAt,
+        claims.checksum,
       ]),
     ),
   );
@@ -106,14 +109,15 @@ export async function openToken(key: CryptoKey, token: unknown, nowSeconds: numb
   } catch {
     return 'invalid';
   }
-  if (!Array.isArray(fields) || fields.length !== 8) return 'invalid';
-  const [route, objectKey, uploadId, authId, size, contentType, partSize, expiresAt] = fields as unknown[];
+  if (!Array.isArray(fields) || fields.length !== 9) return 'invalid';
+  const [route, objectKey, uploadId, authId, size, contentType, partSize, expiresAt, checksum] = fields as unknown[];
   if (
     typeof route !== 'string' ||
     typeof objectKey !== 'string' ||
     typeof uploadId !== 'string' ||
     typeof authId !== 'string' ||
     typeof contentType !== 'string' ||
+    typeof checksum !== 'string' ||
     !Number.isSafeInteger(size) ||
     !Number.isSafeInteger(partSize) ||
     !Number.isSafeInteger(expiresAt)
@@ -130,5 +134,6 @@ export async function openToken(key: CryptoKey, token: unknown, nowSeconds: numb
     contentType,
     partSize: partSize as number,
     expiresAt: expiresAt as number,
+    checksum,
   };
 }

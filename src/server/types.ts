@@ -79,6 +79,22 @@ export interface UploadRoute<Auth extends UploadAuth = UploadAuth> {
    */
   multipart?: MultipartRoute | undefined;
   /**
+   * A checksum S3 must check the bytes with: `uploadFile` computes it in the browser and the handler
+   * signs it, so S3 refuses any other bytes. A single PUT is signed with the file's checksum; a
+   * multipart upload with each part's, completed as a `FULL_OBJECT` checksum (the CRCs: combined from
+   * the parts') or `COMPOSITE` (SHA256, SHA1). CRC64NVME is S3's own default and the fastest.
+   * @default none
+   * @example 'CRC64NVME'
+   */
+  checksum?: 'CRC64NVME' | 'CRC32' | 'CRC32C' | 'SHA256' | 'SHA1' | undefined;
+  /**
+   * Never overwrite: the upload is signed with `If-None-Match: *` (the PUT, or the multipart
+   * completion), so S3 refuses it when an object exists under the key, and the call fails with
+   * `ERR_PRECONDITION_FAILED` (412).
+   * @default false
+   */
+  createOnly?: boolean | undefined;
+  /**
    * Lifetime of the signed requests and of the upload's token, in seconds.
    * @default 900 for requests, 86400 for the token of a multipart upload (so it can resume)
    * @example 600

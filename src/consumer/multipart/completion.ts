@@ -35,12 +35,19 @@ function completionAnswer(xml: string, response: Response, url: string): Complet
     const answer = s3Answer(xml, response);
     throw s3Error({ ...answer, status: CODE_STATUS[answer.code ?? ''] ?? answer.status }, 'POST', url);
   }
-  return {
+  const out: CompletionAnswer = {
     etag: xmlElement(xml, 'ETag') ?? response.headers.get('etag') ?? '',
     location: xmlElement(xml, 'Location'),
     versionId: response.headers.get('x-amz-version-id') ?? undefined,
   };
+  for (const algorithm of CHECKSUMS) {
+    const value = xmlElement(xml, `Checksum${algorithm}`);
+    if (value !== undefined) out.checksum = { algorithm, value, type: xmlElement(xml, 'ChecksumType') };
+  }
+  return out;
 }
+
+const CHECKSUMS = ['CRC64NVME', 'CRC32', 'CRC32C', 'SHA256', 'SHA1'] as const;
 
 /** A CompleteMultipartUpload to send. */
 export interface Completion {

@@ -14,5 +14,12 @@
  * @module s3-presign/consumer/multipart
  */
 export type { CompletedPart, MultipartUpload, PresignedPart } from '../../contract/multipart.js';
-export type { CompletionAnswer, MultipartBody, MultipartOptions, MultipartResult, MultipartState } from './types.js';
+export type {
+  CompletionAnswer,
+  MultipartBody,
+  MultipartOptions,
+  MultipartResult,
+  MultipartState,
+  ObjectChecksum,
+} from './types.js';
 export { uploadMultipart } from './upload-multipart.js';

@@ -125,22 +125,36 @@ export class PartSigner {
     }
   }
 
-  /** The base64 checksums of `wanted`, when the upload's algorithm is one WebCrypto computes. */
+  /**
+   * The base64 checksums of `wanted`, when the upload has an algorithm, each part computed once: SHA
+   * ones with WebCrypto (one part in memory at a time), CRCs one chunk at a time with the checksum
+   * module, loaded the first time a part needs one.
+   */
   async #checksumsOf(wanted: number[]): Promise<Record<number, string> | undefined> {
+    const algorithm = this.#options.checksumAlgorithm;
+    if (algorithm === undefined) return undefined;
     const digest = this.#digest;
-    if (digest === undefined) return undefined;
-    if (typeof crypto?.subtle?.digest !== 'function') {
-      throw new PresignError('ERR_INVALID_CHECKSUM', 'Part checksums need WebCrypto (a secure context, https)');
+    let compute: (part: Blob | Uint8Array) => Promise<string>;
+    if (digest !== undefined) {
+      if (typeof crypto?.subtle?.digest !== 'function') {
+        throw new PresignError('ERR_INVALID_CHECKSUM', 'Part checksums need WebCrypto (a secure context, https)');
+      }
+      compute = async (part) => {
+        const bytes = part instanceof Blob ? await part.arrayBuffer() : part;
+        return base64(new Uint8Array(await crypto.subtle.digest(digest, bytes as BufferSource)));
+      };
+    } else {
+      const { checksumOf } = await import('../checksum/index.js');
+      // An algorithm S3 does not have is refused by checksumOf (ERR_INVALID_CHECKSUM).
+      compute = (part) => checksumOf(part, algorithm as 'CRC32');
     }
     const { plan, data } = this.#upload;
     const out: Record<number, string> = {};
-    // One part in memory at a time: each is read, hashed and dropped before the next.
     for (const n of wanted) {
       let value = this.#checksums.get(n);
       if (value === undefined) {
         const { start, end } = partRange(plan, n);
-        const bytes = data instanceof Blob ? await data.slice(start, end).arrayBuffer() : data.subarray(start, end);
-        value = base64(new Uint8Array(await crypto.subtle.digest(digest, bytes as BufferSource)));
+        value = await compute(data instanceof Blob ? data.slice(start, end) : data.subarray(start, end));
         this.#checksums.set(n, value);
       }
       out[n] = value;

@@ -25,7 +25,7 @@ import { upload as uploadOne } from '../upload.js';
 import { abortOnS3, completeOnS3, findCompleted, isNoSuchUpload } from './completion.js';
 import { PartSigner } from './part-signer.js';
 import type { PlannedUpload } from './plan.js';
-import type { CompletionAnswer, MultipartOptions, MultipartResult, MultipartState } from './types.js';
+import type { CompletionAnswer, MultipartOptions, MultipartResult, MultipartState, ObjectChecksum } from './types.js';
 
 const CHECKSUM_HEADER = 'x-amz-checksum-';
 const ETAG_HINT = "the bucket's CORS must expose it: <ExposeHeader>ETag</ExposeHeader>";
@@ -203,7 +203,44 @@ export class MultipartSession {
    */
   async #complete(): Promise<CompletionAnswer | undefined> {
     const parts = this.#parts();
-    if (this.#options.complete) return this.#options.complete(parts);
+    const checksum = await this.#objectChecksum(parts);
+    const answer = await this.#sendCompletion(parts, checksum);
+    const reported = answer?.checksum;
+    if (checksum && reported && reported.algorithm === checksum.algorithm && reported.value !== checksum.value) {
+      throw new PresignError(
+        'ERR_CHECKSUM_MISMATCH',
+        `S3 completed the object with ${checksum.algorithm} ${reported.value}, but its parts make ${checksum.value}: the object is not the body`,
+        { hint: 'delete it and upload again' },
+      );
+    }
+    return checksum ? { ...answer, checksum: { ...checksum, ...reported } } : answer;
+  }
+
+  /**
+   * The whole object's CRC for a `FULL_OBJECT` upload, combined from the part CRCs and sizes (no byte
+   * read again), or `undefined` for other uploads.
+   */
+  async #objectChecksum(parts: CompletedPart[]): Promise<ObjectChecksum | undefined> {
+    const algorithm = this.#upload.checksumAlgorithm?.toUpperCase() as ObjectChecksum['algorithm'] | undefined;
+    const type = this.#upload.checksumType ?? (algorithm === 'CRC64NVME' ? 'FULL_OBJECT' : 'COMPOSITE');
+    if (!algorithm || type !== 'FULL_OBJECT') return undefined;
+    const sized = parts.map(({ partNumber, checksum }) => {
+      if (checksum === undefined) {
+        throw new PresignError('ERR_INVALID_CHECKSUM', `Part ${partNumber} has no ${algorithm} checksum to combine`);
+      }
+      const { start, end } = partRange(this.#planned.plan, partNumber);
+      return { checksum, size: end - start };
+    });
+    const { combineCrc } = await import('../checksum/index.js');
+    return { algorithm, value: combineCrc(algorithm as 'CRC32', sized), type };
+  }
+
+  /** Completes with the caller's `complete`, or on S3 (see `#complete`). */
+  async #sendCompletion(
+    parts: CompletedPart[],
+    checksum: ObjectChecksum | undefined,
+  ): Promise<CompletionAnswer | undefined> {
+    if (this.#options.complete) return this.#options.complete(parts, checksum ? { checksum } : {});
     const { signal } = this.#controller;
     const upload = this.#upload;
     let answerLost = false;
@@ -278,7 +315,14 @@ export class MultipartSession {
   }
 
   #result(answer: CompletionAnswer | undefined): MultipartResult {
-    const { etag = '', location, versionId } = answer ?? {};
-    return { etag, location: location || undefined, versionId: versionId || undefined, parts: this.#parts() };
+    const { etag = '', location, versionId, checksum } = answer ?? {};
+    const result: MultipartResult = {
+      etag,
+      location: location || undefined,
+      versionId: versionId || undefined,
+      parts: this.#parts(),
+    };
+    if (checksum) result.checksum = checksum;
+    return result;
   }
 }

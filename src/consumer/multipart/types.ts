@@ -31,10 +31,30 @@ export interface MultipartResult {
   versionId?: string | undefined;
   /** Every part, sorted by part number. */
   parts: CompletedPart[];
+  /**
+   * The object's checksum: for a `FULL_OBJECT` upload, the CRC of the whole object, combined from the
+   * parts' and checked against S3's answer; else S3's, when it reported one.
+   */
+  checksum?: ObjectChecksum | undefined;
+}
+
+/** An object's checksum: its algorithm, base64 value (`-N` for a composite one of N parts), and type. */
+export interface ObjectChecksum {
+  /** S3's name of the algorithm. */
+  algorithm: 'CRC64NVME' | 'CRC32' | 'CRC32C' | 'SHA256' | 'SHA1';
+  /** Base64 of the checksum. */
+  value: string;
+  /** `FULL_OBJECT` (a CRC of every byte) or `COMPOSITE` (a checksum of the part checksums). */
+  type?: string | undefined;
 }
 
 /** What completing an upload reports, from S3's answer or from a `complete` callback. */
 export interface CompletionAnswer {
+  /**
+   * The object's checksum as S3 reports it. For a `FULL_OBJECT` upload, `uploadMultipart` checks it is
+   * the CRC it combined from the parts (`ERR_CHECKSUM_MISMATCH` otherwise).
+   */
+  checksum?: ObjectChecksum | undefined;
   /** ETag of the whole object, quotes kept. */
   etag?: string | undefined;
   /** URL of the object. */
@@ -69,9 +89,16 @@ export interface MultipartOptions extends TransferOptions {
     | undefined;
   /**
    * Completes on your server (e.g. with `completeMultipart`) instead of with the presigned `complete`.
-   * @example (parts) => fetch(`/uploads/${id}/complete`, { method: 'POST', body: JSON.stringify({ parts }) }).then((r) => r.json())
+   * For a `FULL_OBJECT` upload, `object.checksum` is the whole object's CRC, combined from the parts':
+   * pass it to `completeMultipart` as `checksum` and S3 checks it too.
+   * @example (parts, { checksum }) => fetch(`/uploads/${id}/complete`, { method: 'POST', body: JSON.stringify({ parts, checksum }) }).then((r) => r.json())
    */
-  complete?: ((parts: CompletedPart[]) => Promise<CompletionAnswer | undefined>) | undefined;
+  complete?:
+    | ((
+        parts: CompletedPart[],
+        object: { checksum?: ObjectChecksum | undefined },
+      ) => Promise<CompletionAnswer | undefined>)
+    | undefined;
   /**
    * Aborts on your server (e.g. with `abortMultipart`) instead of with the presigned `abort`.
    * @example () => fetch(`/uploads/${id}`, { method: 'DELETE' }).then(() => undefined)

@@ -11,6 +11,9 @@ export interface ResumeState {
   uploadId: string;
   size: number;
   partSize: number;
+  /** The checksum the route requires of each part (and its type), when it requires one. */
+  checksumAlgorithm?: string | undefined;
+  checksumType?: string | undefined;
 }
 
 /** localStorage where there is one (reading it throws in some sandboxed frames). */
@@ -50,7 +53,9 @@ export async function readState(store: ResumeStore | undefined, id: string): Pro
       typeof state.key === 'string' &&
       typeof state.uploadId === 'string' &&
       Number.isSafeInteger(state.size) &&
-      Number.isSafeInteger(state.partSize)
+      Number.isSafeInteger(state.partSize) &&
+      (state.checksumAlgorithm === undefined || typeof state.checksumAlgorithm === 'string') &&
+      (state.checksumType === undefined || typeof state.checksumType === 'string')
     ) {
       return state as ResumeState;
     }

@@ -7,6 +7,7 @@
 import type { CompletedPart, PresignedPart } from '../../contract/multipart.js';
 import type { PresignedRequest } from '../../contract/request.js';
 import { isPresignError, PresignError } from '../../errors.js';
+import type { ChecksumAlgorithm, ChecksumType } from '../../s3/headers.js';
 import { uploadMultipart } from '../multipart/upload-multipart.js';
 import type { TransferOptions } from '../types.js';
 import { upload } from '../upload.js';
@@ -54,7 +55,14 @@ async function sendMultipart<Result>(
   const { token } = state;
   try {
     await uploadMultipart(
-      { uploadId: state.uploadId, size: state.size, partSize: state.partSize, parts: first.parts },
+      {
+        uploadId: state.uploadId,
+        size: state.size,
+        partSize: state.partSize,
+        parts: first.parts,
+        checksumAlgorithm: state.checksumAlgorithm as ChecksumAlgorithm | undefined,
+        checksumType: state.checksumType as ChecksumType | undefined,
+      },
       file,
       {
         ...transferOptions(options, first.answer),
@@ -62,11 +70,13 @@ async function sendMultipart<Result>(
         resume: first.resume,
         // Kept on failure when it can be resumed; aborted through the handler otherwise.
         keepOnFailure: store !== undefined,
-        signParts: async (partNumbers) => (await call('sign-parts', { token, partNumbers })).parts as PresignedPart[],
-        complete: async (parts) => {
+        signParts: async (partNumbers, checksums) =>
+          (await call('sign-parts', { token, partNumbers, checksums })).parts as PresignedPart[],
+        complete: async (parts, object) => {
           completed = await call('complete', {
             token,
-            parts: parts.map(({ partNumber, etag }) => ({ partNumber, etag })),
+            parts: parts.map(({ partNumber, etag, checksum }) => ({ partNumber, etag, checksum })),
+            checksum: object.checksum?.value,
           });
           return { etag: completed.etag as string };
         },
@@ -142,7 +152,15 @@ export async function uploadFile<Result = unknown>(
 
   const created = await call('create', { route: options.route, file: { name, size: file.size, type: file.type } });
   if (created.kind === 'single') {
-    await upload(created.request as PresignedRequest, file, transferOptions(options, created));
+    let request = created.request as PresignedRequest | undefined;
+    const algorithm = created.checksumAlgorithm as ChecksumAlgorithm | undefined;
+    if (!request && algorithm) {
+      // The route signs the PUT with the file's checksum, which S3 then checks the bytes against.
+      const { checksumOf } = await import('../checksum/index.js');
+      const checksum = await checksumOf(file, algorithm, { signal: options.signal });
+      request = (await call('sign-put', { token: created.token, checksum })).request as PresignedRequest;
+    }
+    await upload(request as PresignedRequest, file, transferOptions(options, created));
     return resultOf<Result>(await call('complete', { token: created.token }), false);
   }
   const state: ResumeState = {
@@ -151,6 +169,8 @@ export async function uploadFile<Result = unknown>(
     uploadId: created.uploadId as string,
     size: created.size as number,
     partSize: created.partSize as number,
+    checksumAlgorithm: created.checksumAlgorithm as string | undefined,
+    checksumType: created.checksumType as string | undefined,
   };
   await store?.set(id, JSON.stringify(state));
   return sendMultipart<Result>(
