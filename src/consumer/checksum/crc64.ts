@@ -11,39 +11,46 @@ export const CRC64_POLY_HI = 0x9a6c9329;
 export const CRC64_POLY_LO = 0xac4bc9b5 | 0;
 
 const SLICES = 16;
-let table: Int32Array | undefined;
 
 /**
- * `table[(k * 256 + n) * 2]` and `[... + 1]` are the low and high halves of the register after byte `n`
- * went in followed by `k` zero bytes, from a zero register (the halves side by side: one cache line).
+ * The 16 slicing tables, as the low and the high halves of their 64-bit entries: `lo[k * 256 + n]` and
+ * `hi[k * 256 + n]` are the register after byte `n` went in followed by `k` zero bytes, from a zero
+ * register. Two arrays indexed alike rather than one of pairs: V8 runs the loop below over 2x faster so.
  */
-export function crc64Table(): Int32Array {
+export interface Crc64Table {
+  lo: Int32Array;
+  hi: Int32Array;
+}
+
+let table: Crc64Table | undefined;
+
+export function crc64Table(): Crc64Table {
   if (table) return table;
-  const t = new Int32Array(SLICES * 256 * 2);
+  const lo = new Int32Array(SLICES * 256);
+  const hi = new Int32Array(SLICES * 256);
   for (let n = 0; n < 256; n++) {
-    let lo = n;
-    let hi = 0;
+    let l = n;
+    let h = 0;
     for (let bit = 0; bit < 8; bit++) {
-      const carry = lo & 1;
-      lo = (lo >>> 1) | (hi << 31);
-      hi >>>= 1;
+      const carry = l & 1;
+      l = (l >>> 1) | (h << 31);
+      h >>>= 1;
       if (carry) {
-        lo ^= CRC64_POLY_LO;
-        hi ^= CRC64_POLY_HI;
+        l ^= CRC64_POLY_LO;
+        h ^= CRC64_POLY_HI;
       }
     }
-    t[n * 2] = lo;
-    t[n * 2 + 1] = hi;
+    lo[n] = l;
+    hi[n] = h;
   }
-  for (let i = 512; i < SLICES * 512; i += 2) {
-    const lo = t[i - 512]!;
-    const hi = t[i - 511]!;
-    const low = (lo & 0xff) << 1;
-    t[i] = ((lo >>> 8) | (hi << 24)) ^ t[low]!;
-    t[i + 1] = (hi >>> 8) ^ t[low + 1]!;
+  for (let i = 256; i < SLICES * 256; i++) {
+    const l = lo[i - 256]!;
+    const h = hi[i - 256]!;
+    lo[i] = ((l >>> 8) | (h << 24)) ^ lo[l & 0xff]!;
+    hi[i] = (h >>> 8) ^ hi[l & 0xff]!;
   }
-  table = t;
-  return t;
+  table = { lo, hi };
+  return table;
 }
 
 /** A 64-bit register as its halves. */
@@ -53,7 +60,8 @@ export interface Crc64Register {
 }
 
 /** Updates `register` with `bytes`. */
-export function crc64Update(t: Int32Array, register: Crc64Register, bytes: Uint8Array): void {
+export function crc64Update(table: Crc64Table, register: Crc64Register, bytes: Uint8Array): void {
+  const { lo: L, hi: H } = table;
   const length = bytes.length;
   let { lo, hi } = register;
   let i = 0;
@@ -61,74 +69,75 @@ export function crc64Update(t: Int32Array, register: Crc64Register, bytes: Uint8
   if (words) {
     const { view, first } = words;
     for (; i < first; i++) {
-      const x = ((lo ^ bytes[i]!) & 0xff) << 1;
-      lo = ((lo >>> 8) | (hi << 24)) ^ t[x]!;
-      hi = (hi >>> 8) ^ t[x + 1]!;
+      const x = (lo ^ bytes[i]!) & 0xff;
+      lo = ((lo >>> 8) | (hi << 24)) ^ L[x]!;
+      hi = (hi >>> 8) ^ H[x]!;
     }
     const steps = (length - first) >>> 4;
     for (let w = 0; w < steps * 4; w += 4) {
-      // The index of each byte of the 4 words, times 2, in the table of its slice (byte 0 in slice 15).
+      // Each byte of the 4 words indexes the table of its slice (byte 0 in slice 15, byte 15 in slice 0).
       const a = lo ^ view[w]!;
       const b = hi ^ view[w + 1]!;
       const c = view[w + 2]!;
       const d = view[w + 3]!;
-      const a0 = 0x1e00 | ((a << 1) & 0x1fe);
-      const a1 = 0x1c00 | ((a >>> 7) & 0x1fe);
-      const a2 = 0x1a00 | ((a >>> 15) & 0x1fe);
-      const a3 = 0x1800 | ((a >>> 23) & 0x1fe);
-      const b0 = 0x1600 | ((b << 1) & 0x1fe);
-      const b1 = 0x1400 | ((b >>> 7) & 0x1fe);
-      const b2 = 0x1200 | ((b >>> 15) & 0x1fe);
-      const b3 = 0x1000 | ((b >>> 23) & 0x1fe);
-      const c0 = 0xe00 | ((c << 1) & 0x1fe);
-      const c1 = 0xc00 | ((c >>> 7) & 0x1fe);
-      const c2 = 0xa00 | ((c >>> 15) & 0x1fe);
-      const c3 = 0x800 | ((c >>> 23) & 0x1fe);
-      const d0 = 0x600 | ((d << 1) & 0x1fe);
-      const d1 = 0x400 | ((d >>> 7) & 0x1fe);
-      const d2 = 0x200 | ((d >>> 15) & 0x1fe);
-      const d3 = (d >>> 23) & 0x1fe;
+      const a0 = 0xf00 | (a & 0xff);
+      const a1 = 0xe00 | ((a >>> 8) & 0xff);
+      const a2 = 0xd00 | ((a >>> 16) & 0xff);
+      const a3 = 0xc00 | (a >>> 24);
+      const b0 = 0xb00 | (b & 0xff);
+      const b1 = 0xa00 | ((b >>> 8) & 0xff);
+      const b2 = 0x900 | ((b >>> 16) & 0xff);
+      const b3 = 0x800 | (b >>> 24);
+      const c0 = 0x700 | (c & 0xff);
+      const c1 = 0x600 | ((c >>> 8) & 0xff);
+      const c2 = 0x500 | ((c >>> 16) & 0xff);
+      const c3 = 0x400 | (c >>> 24);
+      const d0 = 0x300 | (d & 0xff);
+      const d1 = 0x200 | ((d >>> 8) & 0xff);
+      const d2 = 0x100 | ((d >>> 16) & 0xff);
+      const d3 = d >>> 24;
       lo =
-        t[a0]! ^
-        t[a1]! ^
-        t[a2]! ^
-        t[a3]! ^
-        t[b0]! ^
-        t[b1]! ^
-        t[b2]! ^
-        t[b3]! ^
-        t[c0]! ^
-        t[c1]! ^
-        t[c2]! ^
-        t[c3]! ^
-        t[d0]! ^
-        t[d1]! ^
-        t[d2]! ^
-        t[d3]!;
+        L[a0]! ^
+        L[a1]! ^
+        L[a2]! ^
+        L[a3]! ^
+        L[b0]! ^
+        L[b1]! ^
+        L[b2]! ^
+        L[b3]! ^
+        L[c0]! ^
+        L[c1]! ^
+        L[c2]! ^
+        L[c3]! ^
+        L[d0]! ^
+        L[d1]! ^
+        L[d2]! ^
+        L[d3]!;
       hi =
-        t[a0 + 1]! ^
-        t[a1 + 1]! ^
-        t[a2 + 1]! ^
-        t[a3 + 1]! ^
-        t[b0 + 1]! ^
-        t[b1 + 1]! ^
-        t[b2 + 1]! ^
-        t[b3 + 1]! ^
-        t[c0 + 1]! ^
-        t[c1 + 1]! ^
-        t[c2 + 1]! ^
-        t[c3 + 1]! ^
-        t[d0 + 1]! ^
-        t[d1 + 1]! ^
-        t[d2 + 1]! ^
-        t[d3 + 1]!;
+        H[a0]! ^
+        H[a1]! ^
+        H[a2]! ^
+        H[a3]! ^
+        H[b0]! ^
+        H[b1]! ^
+        H[b2]! ^
+        H[b3]! ^
+        H[c0]! ^
+        H[c1]! ^
+        H[c2]! ^
+        H[c3]! ^
+        H[d0]! ^
+        H[d1]! ^
+        H[d2]! ^
+        H[d3]!;
     }
     i = first + steps * 16;
   }
+  // The tail, a short chunk, or a big-endian platform: one byte at a time.
   for (; i < length; i++) {
-    const x = ((lo ^ bytes[i]!) & 0xff) << 1;
-    lo = ((lo >>> 8) | (hi << 24)) ^ t[x]!;
-    hi = (hi >>> 8) ^ t[x + 1]!;
+    const x = (lo ^ bytes[i]!) & 0xff;
+    lo = ((lo >>> 8) | (hi << 24)) ^ L[x]!;
+    hi = (hi >>> 8) ^ H[x]!;
   }
   register.lo = lo;
   register.hi = hi;

@@ -97,8 +97,6 @@ export function createCrc(algorithm: CrcAlgorithm): RunningChecksum {
   };
 }
 
-type Body = Blob | Uint8Array | string;
-
 const isBlob = (body: unknown): body is Blob =>
   typeof (body as Blob)?.stream === 'function' &&
   typeof (body as Blob).arrayBuffer === 'function' &&
@@ -138,7 +136,7 @@ async function feedBlob(blob: Blob, checksum: RunningChecksum, signal: AbortSign
  * `options.signal` aborts, and stops reading.
  */
 export async function checksumOf(
-  body: Body,
+  body: Blob | Uint8Array | string,
   algorithm: ChecksumAlgorithm,
   options: { signal?: AbortSignal | undefined } = {},
 ): Promise<string> {
@@ -212,8 +210,11 @@ export function combineCrc(algorithm: CrcAlgorithm, parts: readonly { checksum: 
 
 /** The checksum functions as one object, to hand to `uploadMultipart` or `uploadFile` as an option. */
 export interface Checksums {
+  /** {@link createCrc}: a CRC fed one chunk at a time. */
   create: typeof createCrc;
+  /** {@link checksumOf}: the checksum of a whole body. */
   of: typeof checksumOf;
+  /** {@link combineCrc}: the CRC of parts put together. */
   combine: typeof combineCrc;
 }
 
