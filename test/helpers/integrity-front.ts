@@ -18,14 +18,20 @@ import { listenOnLoopback } from '../../examples/loopback.js';
  *   of such an upload against the upload's algorithm; CompleteMultipartUpload's part checksums against
  *   those it saw, its FULL_OBJECT checksum against the CRC of the whole object, its COMPOSITE one
  *   against S3's checksum of checksums, and its `x-amz-checksum-type`;
- * - with `x-amz-checksum-mode: ENABLED`, the object's checksum and type on GetObject/HeadObject
- *   answers (not on a range that is not the whole object), and on PutObject, UploadPart and completion
- *   answers as S3 gives them, CRC64NVME for objects stored without a checksum; the names are added to
- *   `Access-Control-Expose-Headers` when the request has an Origin;
+ * - the checksum S3 holds for each object: on PutObject, UploadPart, CreateMultipartUpload and
+ *   completion answers as S3 gives them, and with `x-amz-checksum-mode: ENABLED` on GetObject /
+ *   HeadObject answers (not for a range that is not the whole object); S3's default CRC64NVME for
+ *   objects stored without a checksum; the names added to `Access-Control-Expose-Headers` (merged
+ *   with s3rver's) when the request has an Origin;
  * - conditional writes (`If-None-Match: *`, `If-Match`) on PutObject and CompleteMultipartUpload, and
  *   409 ConditionalRequestConflict on demand (`conflictNext()`);
  * - `x-amz-expected-bucket-owner` against the configured owner;
  * - unsigned `x-amz-*` headers on presigned (query-signed) requests.
+ *
+ * Not S3's documented wording, the front's own: the BadDigest message of a completion whose
+ * `x-amz-checksum-type` is not the upload's, and 501 NotImplemented for an `If-None-Match` other than
+ * `*` (S3 documents only that it expects `*`). Part checksums sent to the completion of an upload
+ * created without a checksum are ignored.
  *
  * What it does not: aws-chunked bodies and trailing checksums (`x-amz-trailer`; s3rver cannot store
  * them either), Content-MD5 (s3rver's own business), CopyObject, POST uploads, versioning, SSE, the
