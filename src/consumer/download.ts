@@ -6,47 +6,7 @@ import { progressReporter, tap } from './progress.js';
 import { networkError } from './s3-error.js';
 import { linkSignal } from './signal.js';
 import { send } from './transport.js';
-import type { BodyForm, BodyOf, ChecksumCheck, DownloadOptions, DownloadResult } from './types.js';
-
-/** The checksums S3 may answer with, most likely first (CRC64NVME is its default for new objects). */
-const ALGORITHMS = ['CRC64NVME', 'CRC32', 'CRC32C', 'SHA256', 'SHA1'] as const;
-
-const unavailable = (reason: string) =>
-  new PresignError('ERR_CHECKSUM_UNAVAILABLE', `Nothing to verify the download against: ${reason}`, {
-    hint: "verifyChecksum: 'if-present' downloads it unverified",
-  });
-
-/** Why a request cannot be verified whatever S3 answers, or `undefined`. */
-function unverifiable(request: PresignedRequest): string | undefined {
-  if (request.headers?.['x-amz-checksum-mode'] !== 'ENABLED') {
-    return 'the GET was not signed with checksumMode: true, so S3 sends no checksum';
-  }
-  if (request.headers.range !== undefined) return "a range has no checksum of its own (S3's is the whole object's)";
-  return undefined;
-}
-
-/** The object's checksum S3 answered with, or why there is none to compare with. */
-function answeredChecksum(response: Response): ChecksumCheck {
-  if (response.status === 206)
-    return { verified: false, reason: "a range has no checksum of its own (S3's is the whole object's)" };
-  for (const algorithm of ALGORITHMS) {
-    const value = response.headers.get(`x-amz-checksum-${algorithm.toLowerCase()}`);
-    if (value === null) continue;
-    if (value.includes('-') || response.headers.get('x-amz-checksum-type') === 'COMPOSITE') {
-      return {
-        verified: false,
-        algorithm,
-        value,
-        reason: 'a composite multipart checksum is of the parts, not of the bytes',
-      };
-    }
-    return { verified: true, algorithm, value };
-  }
-  return {
-    verified: false,
-    reason: 'S3 sent no x-amz-checksum-* header (the object has none, or CORS does not expose it)',
-  };
-}
+import type { BodyForm, BodyOf, DownloadOptions, DownloadResult } from './types.js';
 
 /**
  * Downloads with a presigned GET, with the same checks as {@link upload}, and returns the body in the
@@ -87,11 +47,9 @@ export async function download<As extends BodyForm = 'blob'>(
   options: DownloadOptions<As> = {},
 ): Promise<DownloadResult<As>> {
   const { as = 'blob', onProgress, verifyChecksum } = options;
-  const strict = verifyChecksum === true;
-  const refusal = verifyChecksum ? unverifiable(request) : undefined;
-  if (strict && refusal) throw unavailable(refusal);
+  // Loaded only when asked: pages that never verify never carry the checksum code.
+  const verifier = verifyChecksum && (await import('./verify-checksum.js')).downloadVerifier(request, verifyChecksum);
   const report = progressReporter(onProgress);
-  let checksum: ChecksumCheck | undefined = refusal === undefined ? undefined : { verified: false, reason: refusal };
   // A stream is read after this call returns: it keeps a link to the caller's signal of its own, let
   // go when the stream ends, fails or is cancelled.
   const link = linkSignal(options.signal);
@@ -110,17 +68,7 @@ export async function download<As extends BodyForm = 'blob'>(
           const response = await send({ method: 'GET', url, headers, signal, fetch: options.fetch });
           if (!response.ok) return response;
           let read = response;
-          if (verifyChecksum && refusal === undefined) {
-            checksum = answeredChecksum(response);
-            if (strict && checksum.reason !== undefined) {
-              await response.body?.cancel();
-              throw unavailable(checksum.reason);
-            }
-            if (checksum.verified && response.body) {
-              const { verifying } = await import('./verify-checksum.js');
-              read = new Response(verifying(response.body, checksum.algorithm!, checksum.value!), response);
-            }
-          }
+          if (verifier) read = await verifier.check(response);
           // (A GET answered by fetch always has a body stream; a mock's null body has nothing to count.)
           if (read.body && (onProgress || as === 'stream')) {
             const length = response.headers.get(CONTENT_LENGTH);
@@ -144,7 +92,7 @@ export async function download<As extends BodyForm = 'blob'>(
       },
     );
     const result: DownloadResult<As> = { status, headers, body: body as BodyOf[As] };
-    if (checksum) result.checksum = checksum;
+    if (verifier) result.checksum = verifier.found;
     return result;
   } finally {
     if (!handedOver) link.release();

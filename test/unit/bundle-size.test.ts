@@ -27,6 +27,13 @@ const KB = 1024;
  *   ERR_STREAM_UNSUPPORTED; a Blob read through its own stream, cut into 64 KiB views) added 0.17 KB:
  *   upload + download 5.08 -> 5.25 KB, the entry 5.44 -> 5.62, multipart 8.57 -> 8.74, post 5.71 ->
  *   5.84, uploadFile 9.63 -> 9.80; retrying the handler's idempotent calls took uploadFile to 9.82.
+ * - Issue 13 (integrity): the codes and hints of failed conditions (412, 409) added 0.14 KB to every
+ *   entry; the checksum code itself is loaded by `import()` only when a download verifies or an upload
+ *   has a checksum (the checks below prove no entry carries it up front), but the hooks that load it
+ *   (download's verifier, the part CRCs and the whole-object CRC of multipart, uploadFile's sign-put)
+ *   and the chunk glue of code splitting took upload + download 5.39 -> 5.64 KB, the entry 5.76 ->
+ *   6.00, multipart 8.88 -> 9.49, post 5.99, uploadFile 9.97 -> 10.69. Sizes are now measured with
+ *   splitting (what an app's bundler does with `import()`), one gzip over the chunks loaded up front.
  * Meeting issue 9's figures would mean dropping checks issue 10 requires; a trim that wins bytes back
  * lowers these.
  *
@@ -41,11 +48,11 @@ const KB = 1024;
  * carry none of it: each is checked for it below.
  */
 const TARGET = {
-  uploadDownload: 5.25 * KB,
-  entry: 5.62 * KB,
-  multipart: 8.75 * KB,
-  post: 5.85 * KB,
-  uploadFile: 9.85 * KB,
+  uploadDownload: 5.65 * KB,
+  entry: 6.02 * KB,
+  multipart: 9.5 * KB,
+  post: 6.0 * KB,
+  uploadFile: 10.7 * KB,
   checksum: 2.85 * KB,
 };
 /** What a browser bundle of the consumer must never contain: `node:*`, the producer, the signer, the server. */
@@ -56,16 +63,37 @@ const SUBPATHS = /(^|\/)src\/(consumer\/multipart\/.*|consumer\/post\/.*|s3\/pos
 const CHECKSUM = /(^|\/)src\/consumer\/checksum\//;
 
 interface Bundle {
+  /** Gzip bytes of what the page loads up front: the entry's chunk and the chunks it imports statically. */
   gzipBytes: number;
-  /** Every module that went in, and every import left outside. */
+  /** Every module that goes in up front, and every import left outside. */
   modules: string[];
+  /** Modules only in chunks loaded by `import()` when a feature needs them (e.g. checksums). */
+  lazy: string[];
 }
 
-/** Bundles `source` as a browser app would (esbuild, minified, ESM), measures it gzipped. */
+/**
+ * Bundles `source` as a browser app would (esbuild, minified, ESM, code splitting, so an `import()`
+ * becomes a chunk of its own loaded when called), and measures what loads up front, gzipped.
+ */
 async function bundle(source: string): Promise<Bundle> {
   const result = await build({
-    stdin: { contents: source, resolveDir: ROOT, loader: 'ts' },
+    entryPoints: ['virtual:entry'],
+    plugins: [
+      {
+        name: 'virtual-entry',
+        setup(b) {
+          b.onResolve({ filter: /^virtual:entry$/ }, () => ({ path: 'entry', namespace: 'virtual' }));
+          b.onLoad({ filter: /.*/, namespace: 'virtual' }, () => ({
+            contents: source,
+            resolveDir: ROOT,
+            loader: 'ts',
+          }));
+        },
+      },
+    ],
     bundle: true,
+    splitting: true,
+    outdir: '/virtual-out',
     minify: true,
     format: 'esm',
     platform: 'browser',
@@ -76,11 +104,28 @@ async function bundle(source: string): Promise<Bundle> {
     external: ['node:*'],
     logLevel: 'silent',
   });
-  const output = Object.values(result.metafile.outputs)[0]!;
-  return {
-    gzipBytes: gzipSync(result.outputFiles[0]!.contents, { level: 9 }).byteLength,
-    modules: [...Object.keys(result.metafile.inputs), ...output.imports.map((i) => i.path)],
+  const outputs = result.metafile.outputs;
+  const entry = Object.keys(outputs).find((name) => outputs[name]!.entryPoint !== undefined)!;
+  const upFront = new Set<string>();
+  const visit = (name: string) => {
+    if (upFront.has(name)) return;
+    upFront.add(name);
+    for (const i of outputs[name]!.imports) if (i.kind === 'import-statement' && !i.external) visit(i.path);
   };
+  visit(entry);
+  const inputsOf = (names: Iterable<string>) => [...names].flatMap((name) => Object.keys(outputs[name]!.inputs));
+  const files = new Map(result.outputFiles.map((f) => [f.path.slice(f.path.indexOf('/virtual-out')).slice(1), f]));
+  const bytesOf = (name: string) =>
+    files.get(name)?.contents ?? files.get(`virtual-out/${name.split('/').pop()}`)?.contents;
+  const modules = inputsOf(upFront);
+  const external = [...upFront].flatMap((name) => outputs[name]!.imports.filter((i) => i.external).map((i) => i.path));
+  const lazy = inputsOf(Object.keys(outputs).filter((name) => !upFront.has(name))).filter((m) => !modules.includes(m));
+  // One gzip over the up-front chunks, as the budgets were measured before splitting (an app's
+  // bundler merges the shared chunk with its own code).
+  const gzipBytes = gzipSync(Buffer.concat([...upFront].map((name) => bytesOf(name) ?? new Uint8Array())), {
+    level: 9,
+  }).byteLength;
+  return { gzipBytes, modules: [...modules, ...external], lazy };
 }
 
 function report(what: string, bytes: number, target: number): void {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { AwsCrc32 } from '@aws-crypto/crc32';
 import { CreateMultipartUploadCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
@@ -149,13 +150,14 @@ describe('uploadMultipart', () => {
     for (const value of expected) expect(xml).toContain(`<ChecksumSHA256>${value}</ChecksumSHA256>`);
   });
 
-  it('leaves checksums of algorithms WebCrypto lacks (CRC32) to the caller', async () => {
+  it('computes CRC part checksums too (CRC32, one chunk at a time), as the oracle does', async () => {
     const s3 = fakeS3();
     const upload: MultipartUpload = { ...(await makeUpload(15, [])), checksumAlgorithm: 'CRC32' };
+    const data = body(15);
     const given: unknown[] = [];
     await uploadMultipart(
       upload,
-      body(15),
+      data,
       options(s3, {
         signParts: async (numbers, checksums) => {
           given.push(checksums);
@@ -163,7 +165,14 @@ describe('uploadMultipart', () => {
         },
       }),
     );
-    expect(given).toEqual([undefined]);
+    const expected: Record<number, string> = {};
+    for (let n = 1; n <= upload.partCount!; n++) {
+      const part = data.subarray((n - 1) * upload.partSize, n * upload.partSize);
+      const crc = new AwsCrc32();
+      crc.update(part);
+      expected[n] = Buffer.from(await crc.digest()).toString('base64');
+    }
+    expect(given).toEqual([expected]);
   });
 
   it.each([
