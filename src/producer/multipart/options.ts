@@ -198,7 +198,14 @@ export interface CompletedMultipart {
   /** Version of the object, in a versioned bucket. */
   versionId?: string;
   /** The object's checksum as S3 reports it (base64; `-N` for a composite one), with its algorithm and type. */
-  checksum?: { algorithm: ChecksumAlgorithm; value: string; type?: ChecksumType };
+  checksum?: {
+    /** The upload's algorithm. */
+    algorithm: ChecksumAlgorithm;
+    /** Base64 of the object's checksum. */
+    value: string;
+    /** How it was derived from the parts, as S3 reports it. */
+    type?: ChecksumType;
+  };
 }
 
 /** The options of {@link Presigner.abortMultipart}. */
