@@ -97,11 +97,18 @@ try {
     ['build', 'index.html', '--no-cache', '--dist-dir', 'parcel-out', '--no-source-maps'],
     app,
   );
+  // One script the page loads, and the chunks it loads with import() (the checksum code of
+  // download and uploadFile): none may carry Node built-ins.
   const bundles = readdirSync(join(app, 'parcel-out')).filter((f) => f.endsWith('.js'));
-  if (bundles.length !== 1) throw new Error(`Parcel built ${bundles.length} scripts: ${built}`);
-  const page = readFileSync(join(app, 'parcel-out', bundles[0]), 'utf8');
-  if (/node:|require\("crypto"\)|crypto-browserify/.test(page))
-    throw new Error('the Parcel page carries Node built-ins');
+  const html = readFileSync(join(app, 'parcel-out', 'index.html'), 'utf8');
+  const scripts = [...html.matchAll(/<script[^>]*\ssrc=["']?\/?([^"'\s>]+)/g)].map((m) => m[1]);
+  const loaded = bundles.filter((f) => scripts.includes(f));
+  if (loaded.length !== 1) throw new Error(`Parcel's page loads ${loaded.length} scripts (${html}): ${built}`);
+  for (const bundle of bundles) {
+    if (/node:|require\("crypto"\)|crypto-browserify/.test(readFileSync(join(app, 'parcel-out', bundle), 'utf8')))
+      throw new Error(`the Parcel page carries Node built-ins (${bundle})`);
+  }
+  const page = readFileSync(join(app, 'parcel-out', loaded[0]), 'utf8');
   // The page's script, run with the Web APIs it needs (Node has them all): it presigns and parses.
   writeFileSync(join(app, 'parcel-page.mjs'), page);
   process.stdout.write(run('node', ['parcel-page.mjs'], app));
