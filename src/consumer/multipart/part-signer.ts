@@ -7,6 +7,7 @@
 import type { PresignedPart } from '../../contract/multipart.js';
 import type { PresignedRequest } from '../../contract/request.js';
 import { PresignError } from '../../errors.js';
+import type { ChecksumAlgorithm } from '../../s3/headers.js';
 import { partRange } from '../../s3/multipart-plan.js';
 import { signerClock } from '../clock.js';
 import { readPresignedUrl } from '../descriptor.js';
@@ -14,8 +15,6 @@ import type { PlannedUpload } from './plan.js';
 
 /** Re-sign a part ahead of time when its signature has less than this left (ms), past `clockTolerance`. */
 const RESIGN_MARGIN = 30_000;
-/** WebCrypto names of the checksum algorithms the consumer can compute itself. */
-const DIGESTS: Record<string, string> = { SHA256: 'SHA-256', SHA1: 'SHA-1' };
 
 export type SignParts = (
   partNumbers: number[],
@@ -33,18 +32,11 @@ export interface PartSignerOptions {
   tolerance: number;
 }
 
-function base64(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
-}
-
 export class PartSigner {
   /** The latest signed request of each part. */
   readonly signed: Map<number, PresignedRequest>;
   readonly #pending = new Map<number, Promise<PresignedRequest>>();
   readonly #checksums = new Map<number, string>();
-  #digest: string | undefined;
 
   readonly #upload: PlannedUpload;
   readonly #options: PartSignerOptions;
@@ -53,7 +45,6 @@ export class PartSigner {
     this.#upload = upload;
     this.#options = options;
     this.signed = upload.signed;
-    this.#digest = DIGESTS[options.checksumAlgorithm ?? ''];
   }
 
   /** Whether parts can be signed (again) on demand. */
@@ -126,35 +117,23 @@ export class PartSigner {
   }
 
   /**
-   * The base64 checksums of `wanted`, when the upload has an algorithm, each part computed once: SHA
-   * ones with WebCrypto (one part in memory at a time), CRCs one chunk at a time with the checksum
-   * module, loaded the first time a part needs one.
+   * The base64 checksums of `wanted`, when the upload has an algorithm, each part computed once with
+   * the checksum module (loaded the first time a part needs one): CRCs one chunk at a time, SHA ones
+   * with WebCrypto, one part in memory at a time.
    */
   async #checksumsOf(wanted: number[]): Promise<Record<number, string> | undefined> {
     const algorithm = this.#options.checksumAlgorithm;
     if (algorithm === undefined) return undefined;
-    const digest = this.#digest;
-    let compute: (part: Blob | Uint8Array) => Promise<string>;
-    if (digest !== undefined) {
-      if (typeof crypto?.subtle?.digest !== 'function') {
-        throw new PresignError('ERR_INVALID_CHECKSUM', 'Part checksums need WebCrypto (a secure context, https)');
-      }
-      compute = async (part) => {
-        const bytes = part instanceof Blob ? await part.arrayBuffer() : part;
-        return base64(new Uint8Array(await crypto.subtle.digest(digest, bytes as BufferSource)));
-      };
-    } else {
-      const { checksumOf } = await import('../checksum/index.js');
-      // An algorithm S3 does not have is refused by checksumOf (ERR_INVALID_CHECKSUM).
-      compute = (part) => checksumOf(part, algorithm as 'CRC32');
-    }
+    const { checksumOf } = await import('../checksum/index.js');
     const { plan, data } = this.#upload;
     const out: Record<number, string> = {};
     for (const n of wanted) {
       let value = this.#checksums.get(n);
       if (value === undefined) {
         const { start, end } = partRange(plan, n);
-        value = await compute(data instanceof Blob ? data.slice(start, end) : data.subarray(start, end));
+        const part = data instanceof Blob ? data.slice(start, end) : data.subarray(start, end);
+        // An algorithm S3 does not have is refused by checksumOf (ERR_INVALID_CHECKSUM).
+        value = await checksumOf(part, algorithm as ChecksumAlgorithm);
         this.#checksums.set(n, value);
       }
       out[n] = value;
