@@ -40,7 +40,11 @@ export function verifying(
   );
 }
 
-/** The checksums S3 may answer with, most likely first (CRC64NVME is its default for new objects). */
+/**
+ * The checksums S3 may answer with, most likely first (CRC64NVME is its default for new objects). Its
+ * own list, not CHECKSUM_BYTES: this chunk is loaded lazily, and sharing that module with the page's
+ * up-front code would move it into the up-front chunk.
+ */
 const ALGORITHMS = ['CRC64NVME', 'CRC32', 'CRC32C', 'SHA256', 'SHA1'] as const;
 const RANGE = "a range has no checksum of its own (S3's is the whole object's)";
 

@@ -14,6 +14,7 @@ import type { PresignedMethod } from '../contract/request.js';
 import { isPresignError, PresignError } from '../errors.js';
 import {
   completeMultipartXml,
+  completionChecksum,
   conditionFailure,
   isErrorXml,
   parseS3ErrorXml,
@@ -132,10 +133,8 @@ function outputOf(operation: SdkOperation, response: Response, xml: string): unk
         VersionId: version,
         ChecksumType: xmlElement(xml, 'ChecksumType'),
       };
-      for (const algorithm of ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256']) {
-        const value = xmlElement(xml, `Checksum${algorithm}`);
-        if (value !== undefined) out[`Checksum${algorithm}`] = value;
-      }
+      const checksum = completionChecksum(xml);
+      if (checksum) out[`Checksum${checksum.algorithm}`] = checksum.value;
       return out;
     }
     case 'AbortMultipartUpload':

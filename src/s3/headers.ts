@@ -1,6 +1,9 @@
 import { PresignError } from '../errors.js';
 import { describe, readObject, readStringRecord, refuse } from './check.js';
+import { CHECKSUM_BYTES, type ChecksumAlgorithm, isChecksumAlgorithm } from './checksum-algorithms.js';
 import { MAX_METADATA_BYTES } from './limits.js';
+
+export { CHECKSUM_BYTES, type ChecksumAlgorithm, isChecksumAlgorithm };
 
 /** RFC 9110 token: the characters a header name may use. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -43,14 +46,6 @@ export const CANNED_ACLS = [
  * @useDeclaredType
  */
 export type CannedAcl = (typeof CANNED_ACLS)[number];
-
-/** Checksum algorithms S3 takes, with the byte length of each digest. */
-export const CHECKSUM_BYTES = { CRC32: 4, CRC32C: 4, CRC64NVME: 8, SHA1: 20, SHA256: 32 } as const;
-/**
- * A checksum algorithm S3 checks a body with (`x-amz-checksum-*`).
- * @useDeclaredType
- */
-export type ChecksumAlgorithm = keyof typeof CHECKSUM_BYTES;
 
 /**
  * How S3 turns part checksums into the object's (`x-amz-checksum-type`): `FULL_OBJECT`, the CRC of the
@@ -172,11 +167,6 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 /** Whether `value` is base64 of exactly `bytes` bytes. */
 export function isBase64OfLength(value: unknown, bytes: number): value is string {
   return typeof value === 'string' && value.length === Math.ceil(bytes / 3) * 4 && BASE64.test(value);
-}
-
-/** Whether `value` names a checksum algorithm (own keys only: `toString` is not one). */
-export function isChecksumAlgorithm(value: unknown): value is ChecksumAlgorithm {
-  return typeof value === 'string' && Object.hasOwn(CHECKSUM_BYTES, value);
 }
 
 export function checksumHeader(checksum: unknown, what = 'checksum'): [string, string] {

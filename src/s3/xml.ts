@@ -6,6 +6,8 @@
  * Web APIs only: the consumer imports this file.
  */
 
+import { CHECKSUM_BYTES, type ChecksumAlgorithm } from './checksum-algorithms.js';
+
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 
@@ -30,6 +32,20 @@ export function decodeXml(text: string): string {
 export function xmlElement(xml: string, name: string): string | undefined {
   const text = new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
   return text === undefined ? undefined : decodeXml(text);
+}
+
+/**
+ * The object's checksum a CompleteMultipartUpload answer reports (`<ChecksumCRC64NVME>`..., with
+ * `<ChecksumType>`), if any.
+ */
+export function completionChecksum(
+  xml: string,
+): { algorithm: ChecksumAlgorithm; value: string; type: string | undefined } | undefined {
+  for (const algorithm of Object.keys(CHECKSUM_BYTES) as ChecksumAlgorithm[]) {
+    const value = xmlElement(xml, `Checksum${algorithm}`);
+    if (value !== undefined) return { algorithm, value, type: xmlElement(xml, 'ChecksumType') };
+  }
+  return undefined;
 }
 
 /** The inner XML of every `<name>…</name>` element of `xml`, in order (the `<Part>`s of ListParts). */

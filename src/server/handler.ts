@@ -5,6 +5,7 @@
  */
 import { isPresignError } from '../errors.js';
 import type { Presigner } from '../producer/presigner-interface.js';
+import { CHECKSUM_BYTES, type ChecksumAlgorithm, isChecksumAlgorithm } from '../s3/headers.js';
 import { HandlerRefusal } from './errors.js';
 import { nodeAdapter } from './node.js';
 import { MAX_BODY_BYTES, PROTOCOL_VERSION, type ProtocolCall, readCall } from './protocol.js';
@@ -17,9 +18,8 @@ const MAX_SINGLE_PUT = 5 * 1024 ** 3;
 /** How many parts the create answer signs up front; the rest are asked for with `sign-parts`. */
 const INITIAL_PARTS = 8;
 const DEFAULT_TOKEN_EXPIRES_IN = 86_400;
-/** The checksums a route can require; the CRCs complete a multipart upload as FULL_OBJECT. */
-const ROUTE_CHECKSUMS = ['CRC64NVME', 'CRC32', 'CRC32C', 'SHA256', 'SHA1'] as const;
-type RouteChecksum = (typeof ROUTE_CHECKSUMS)[number];
+/** The checksum a route requires; the CRCs complete a multipart upload as FULL_OBJECT. */
+type RouteChecksum = ChecksumAlgorithm;
 const checksumTypeOf = (algorithm: RouteChecksum) => (algorithm.startsWith('CRC') ? 'FULL_OBJECT' : 'COMPOSITE');
 
 /** Whether `type` is one `allowed` names (exact, or `type/*`), parameters ignored. */
@@ -49,8 +49,10 @@ function checkOptions<Auth extends UploadAuth>(options: UploadHandlerOptions<Aut
       throw new TypeError(`createUploadHandler: routes.${name}.maxSize is a whole number of bytes`);
     }
     if (typeof route.key !== 'function') throw new TypeError(`createUploadHandler: routes.${name}.key is a function`);
-    if (route.checksum !== undefined && !ROUTE_CHECKSUMS.includes(route.checksum)) {
-      throw new TypeError(`createUploadHandler: routes.${name}.checksum is one of ${ROUTE_CHECKSUMS.join(', ')}`);
+    if (route.checksum !== undefined && !isChecksumAlgorithm(route.checksum)) {
+      throw new TypeError(
+        `createUploadHandler: routes.${name}.checksum is one of ${Object.keys(CHECKSUM_BYTES).join(', ')}`,
+      );
     }
   }
 }

@@ -7,7 +7,7 @@
 import type { CompletedPart } from '../../contract/multipart.js';
 import type { PresignedMethod, PresignedRequest } from '../../contract/request.js';
 import { isPresignError } from '../../errors.js';
-import { completeMultipartXml, isErrorXml, xmlElement } from '../../s3/xml.js';
+import { completeMultipartXml, completionChecksum, isErrorXml, xmlElement } from '../../s3/xml.js';
 import { type ExchangeSteps, exchange } from '../exchange.js';
 import { withRetry } from '../retry.js';
 import { networkError, s3Answer, s3Error } from '../s3-error.js';
@@ -40,14 +40,10 @@ function completionAnswer(xml: string, response: Response, url: string): Complet
     location: xmlElement(xml, 'Location'),
     versionId: response.headers.get('x-amz-version-id') ?? undefined,
   };
-  for (const algorithm of CHECKSUMS) {
-    const value = xmlElement(xml, `Checksum${algorithm}`);
-    if (value !== undefined) out.checksum = { algorithm, value, type: xmlElement(xml, 'ChecksumType') };
-  }
+  const checksum = completionChecksum(xml);
+  if (checksum) out.checksum = checksum;
   return out;
 }
-
-const CHECKSUMS = ['CRC64NVME', 'CRC32', 'CRC32C', 'SHA256', 'SHA1'] as const;
 
 /** A CompleteMultipartUpload to send. */
 export interface Completion {
